@@ -1,0 +1,28 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import ROLE_LABELS
+
+# (label, url name, permission needed): the navigation shows each role only what it may do.
+NAVIGATION = [
+    (_("Cases"), "sealing:case_list", "sealing.view_case"),
+    (_("New case"), "sealing:case_create", "sealing.add_case"),
+    (_("Records"), "sealing:record_list", "sealing.view_record"),
+    (_("Charge catalogue"), "sealing:charge_list", "sealing.view_charge"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "user_roles": []}
+    path = request.path
+    items = []
+    for label, url_name, perm in NAVIGATION:
+        if user.has_perm(perm):
+            url = reverse(url_name)
+            items.append({"label": label, "url": url, "active": path.startswith(url)})
+    if user.is_staff:
+        items.append({"label": _("Administration"), "url": reverse("admin:index"), "active": path.startswith("/admin/")})
+    roles = [ROLE_LABELS.get(name, name) for name in user.role_names]
+    return {"nav_items": items, "user_roles": roles}

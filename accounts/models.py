@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+region_code_validator = RegexValidator(r"^\d{6}$", _("A region code has exactly 6 digits."))
+
+
+class Region(models.Model):
+    """An administrative division (GB/T 2260 code); a procuratorate supervises its region and those below."""
+
+    code = models.CharField(_("region code"), max_length=6, unique=True, validators=[region_code_validator])
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent region"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name}（{self.code}）"
+
+    def descendant_ids(self) -> list[int]:
+        """This region and every region below it."""
+        ids, frontier = [self.pk], [self.pk]
+        while frontier:
+            frontier = list(Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            ids.extend(frontier)
+        return ids
+
+
+class Agency(models.Model):
+    class Kind(models.TextChoices):
+        COURT = "court", _("court")
+        PROCURATORATE = "procuratorate", _("procuratorate")
+        POLICE = "police", _("public security")
+        JUSTICE = "justice", _("justice bureau")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="agencies")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["region__code", "kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    def has_role(self, role: str) -> bool:
+        return self.groups.filter(name=role).exists()
+
+    @property
+    def role_names(self) -> list[str]:
+        return list(self.groups.order_by("name").values_list("name", flat=True))

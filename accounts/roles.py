@@ -1,0 +1,61 @@
+"""The role groups and the model-level permissions each one holds.
+
+Ordinary access is scoped by agency in the selectors; these permissions say what a role may do at all.
+"""
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+CLERK = "clerk"
+REVIEWER = "reviewer"
+SUPERVISOR = "supervisor"
+POLICY_ADMIN = "policy_admin"
+AUDITOR = "auditor"
+
+ROLE_LABELS = {
+    CLERK: _("clerk"),
+    REVIEWER: _("reviewer"),
+    SUPERVISOR: _("supervisor"),
+    POLICY_ADMIN: _("policy administrator"),
+    AUDITOR: _("auditor"),
+}
+
+# app_label.codename; permissions of apps not yet built are skipped until they exist.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    CLERK: [
+        "sealing.view_case", "sealing.add_case", "sealing.change_case",
+        "sealing.view_defendant", "sealing.add_defendant", "sealing.change_defendant",
+        "sealing.view_person", "sealing.add_person", "sealing.change_person",
+        "sealing.view_record", "sealing.add_record", "sealing.change_record",
+        "sealing.view_charge",
+    ],
+    REVIEWER: [
+        "sealing.view_case", "sealing.view_defendant", "sealing.view_person", "sealing.view_record",
+        "sealing.view_charge",
+    ],
+    SUPERVISOR: [
+        "sealing.view_case", "sealing.view_defendant", "sealing.view_person", "sealing.view_record",
+        "sealing.view_charge",
+    ],
+    POLICY_ADMIN: [
+        "sealing.view_charge", "sealing.add_charge", "sealing.change_charge",
+    ],
+    AUDITOR: [
+        "sealing.view_charge",
+    ],
+}
+
+
+def ensure_role_groups() -> None:
+    """Create the role groups and set their permissions (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm is not None:
+                wanted.append(perm)
+        group.permissions.set(wanted)

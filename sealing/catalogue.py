@@ -1,0 +1,31 @@
+"""Loading the charge catalogue from sealing/data/charges.json (482 charges, each citing its article)."""
+import json
+from pathlib import Path
+
+from django.utils import timezone
+
+DATA = Path(__file__).resolve().parent / "data" / "charges.json"
+FIELDS = (
+    "article", "article_zh", "chapter", "chapter_title", "section", "section_title", "statutory_max",
+    "statutory_max_months", "negligent", "national_security", "terrorism", "organized_crime", "drug",
+    "high_incidence", "categories", "source",
+)
+REASON = "catalogue loaded"
+
+
+def load_charges(charge_model, history_model) -> int:
+    """Create or update every charge of the file, with a history row each; takes the models so that
+    a migration can pass its historical ones."""
+    count = 0
+    for row in json.loads(DATA.read_text(encoding="utf-8")):
+        values = {f: row[f] for f in FIELDS}
+        values["section_title"] = values["section_title"] or ""
+        values["statutory_max"] = values["statutory_max"] or ""
+        charge, _ = charge_model.objects.update_or_create(name=row["name"], defaults=values)
+        # bulk paths and migrations send no signals: the history row is written explicitly
+        history_model.objects.create(
+            id=charge.id, name=charge.name, history_type="+", history_change_reason=REASON,
+            history_date=timezone.now(), **values
+        )
+        count += 1
+    return count

@@ -1,0 +1,172 @@
+"""Demo data: two districts, each with a court, procuratorate, police bureau and justice bureau,
+a user per role per agency, and a few hundred cases (juveniles and adults; micro, light and
+serious charges; joint cases). Entered through the services, as clerks would."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from faker import Faker
+
+from accounts.factories import DEMO_PASSWORD, AgencyFactory, RegionFactory, UserFactory
+from accounts.models import Agency, User
+from accounts.roles import AUDITOR, CLERK, POLICY_ADMIN, REVIEWER, SUPERVISOR, ensure_role_groups
+
+from . import services
+from .identity import make_id_number
+from .models import Case, Charge, Disposition, RecordKind, SentenceKind
+
+CITY = ("440100", "广州市")
+DISTRICTS = [("440104", "越秀区", "yuexiu", "穗越", "粤0104"), ("440106", "天河区", "tianhe", "穗天", "粤0106")]
+AGENCY_KINDS = [
+    (Agency.Kind.COURT, "court", "{d}人民法院"),
+    (Agency.Kind.PROCURATORATE, "procuratorate", "{d}人民检察院"),
+    (Agency.Kind.POLICE, "police", "广州市公安局{d}分局"),
+    (Agency.Kind.JUSTICE, "justice", "{d}司法局"),
+]
+ROLES = [CLERK, REVIEWER, SUPERVISOR, POLICY_ADMIN, AUDITOR]
+MICRO = ["危险驾驶罪", "使用虚假身份证件、盗用身份证件罪", "代替考试罪"]
+LIGHT = ["盗窃罪", "诈骗罪", "帮助信息网络犯罪活动罪", "掩饰、隐瞒犯罪所得、犯罪所得收益罪", "故意伤害罪",
+         "开设赌场罪", "寻衅滋事罪", "妨害公务罪", "交通肇事罪", "聚众斗殴罪", "非法拘禁罪"]
+SERIOUS = ["抢劫罪", "强奸罪", "故意杀人罪", "绑架罪"]
+EXCLUDED = ["走私、贩卖、运输、制造毒品罪", "组织、领导、参加黑社会性质组织罪"]
+
+
+def _usernames(slug: str, kind_slug: str, role: str) -> str:
+    return f"{slug}_{kind_slug}_{role}"
+
+
+def demo_users_summary() -> list[str]:
+    lines = [f"  admin / {DEMO_PASSWORD}  (administrator)"]
+    for _code, district, slug, _p, _c in DISTRICTS:
+        for _kind, kind_slug, pattern in AGENCY_KINDS:
+            names = ", ".join(_usernames(slug, kind_slug, role) for role in ROLES)
+            lines.append(f"  {pattern.format(d=district)}: {names}")
+    lines.append(f"  password for every demo user: {DEMO_PASSWORD}")
+    return lines
+
+
+def already_loaded() -> bool:
+    return User.objects.filter(username="admin").exists() and Case.objects.exists()
+
+
+@transaction.atomic
+def load(cases_per_district: int = 150, seed: int = 20261123) -> int:
+    """Load the demo data; returns the number of cases created (0 when it was already there)."""
+    if already_loaded():
+        return 0
+    ensure_role_groups()
+    rng = random.Random(seed)
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed)
+    city = RegionFactory(code=CITY[0], name=CITY[1])
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser("admin", "", DEMO_PASSWORD, last_name="系统管理员")
+    clerks = {}
+    for code, district, slug, _p, _c in DISTRICTS:
+        region = RegionFactory(code=code, name=district, parent=city)
+        for kind, kind_slug, pattern in AGENCY_KINDS:
+            agency = AgencyFactory(name=pattern.format(d=district), kind=kind, region=region)
+            for role in ROLES:
+                user = UserFactory(username=_usernames(slug, kind_slug, role), agency=agency, roles=[role],
+                                   is_staff=role == POLICY_ADMIN)
+                if role == CLERK:
+                    clerks[(code, kind)] = user
+    charges = {c.name: c for c in Charge.objects.filter(name__in=MICRO + LIGHT + SERIOUS + EXCLUDED)}
+    today = dt.date.today()
+    created = 0
+    sequence = 0
+    for code, _district, _slug, prosecutor_prefix, court_code in DISTRICTS:
+        for n in range(cases_per_district):
+            sequence += 1
+            by_prosecutor = n % 7 == 3
+            handler = clerks[(code, Agency.Kind.PROCURATORATE if by_prosecutor else Agency.Kind.COURT)]
+            offense = today - dt.timedelta(days=rng.randint(200, 5500))
+            year = min((offense + dt.timedelta(days=rng.randint(60, 200))).year, today.year)
+            number = (f"{prosecutor_prefix}检刑不诉〔{year}〕{n + 1}号" if by_prosecutor
+                      else f"（{year}）{court_code}刑初{n + 1}号")
+            defendants = [
+                _defendant(rng, fake, charges, offense, today, code, sequence * 10 + i, by_prosecutor)
+                for i in range(rng.choice([1, 1, 1, 2, 2, 3]))
+            ]
+            case = services.create_case(
+                user=handler,
+                case_data={"case_number": number, "year": year, "offense_date": offense, "summary": ""},
+                defendants=defendants,
+            )
+            _records(rng, case, clerks, code, by_prosecutor)
+            created += 1
+    return created
+
+
+def _defendant(rng, fake, charges, offense, today, region_code, serial, by_prosecutor) -> dict:
+    juvenile = rng.random() < 0.35
+    age_years = rng.randint(14, 17) if juvenile else rng.randint(18, 60)
+    birth = offense - relativedelta(years=age_years, days=rng.randint(1, 360))
+    pool = rng.choices([MICRO, LIGHT, SERIOUS, EXCLUDED], weights=[30, 50, 12, 8])[0]
+    names = [rng.choice(pool)]
+    if pool is LIGHT and rng.random() < 0.15:
+        names.append(rng.choice(MICRO))
+    data = {
+        "name": fake.name(),
+        "id_number": make_id_number(region_code, birth, serial % 1000) if rng.random() < 0.9 else "",
+        "birth_date": birth,
+        "charges": [charges[n] for n in names if n in charges],
+        "plea": rng.random() < 0.6,
+        "surrender": rng.random() < 0.2,
+        "good_conduct": False,
+        "prior_convictions": 0 if rng.random() < 0.85 else 1,
+        "community_service_hours": rng.choice([0, 0, 0, 20, 40]),
+        "sentence_kind": "", "sentence_months": None, "suspended": False, "probation_months": None,
+        "judgment_effective_date": None, "sentence_completed_date": None,
+        "main_conduct_before_18": None,
+    }
+    effective = offense + dt.timedelta(days=rng.randint(60, 200))
+    data["judgment_effective_date"] = effective if effective <= today else None
+    if by_prosecutor:
+        data["disposition"] = Disposition.NOT_PROSECUTED
+        return data
+    if pool is MICRO:
+        kind, months = rng.choice([(SentenceKind.DETENTION, rng.randint(1, 6)), (SentenceKind.FINE_ONLY, None)])
+    elif pool is LIGHT:
+        kind, months = SentenceKind.FIXED_TERM, rng.choice([6, 8, 10, 12, 18, 24, 30, 36, 48])
+    else:
+        kind, months = SentenceKind.FIXED_TERM, rng.choice([36, 60, 84, 120, 180])
+    if rng.random() < 0.05:
+        data["disposition"] = Disposition.EXEMPTED
+        return data
+    data.update(disposition=Disposition.SENTENCED, sentence_kind=kind, sentence_months=months)
+    if kind in (SentenceKind.FIXED_TERM, SentenceKind.DETENTION) and months <= 36 and rng.random() < 0.3:
+        data["suspended"] = True
+        data["probation_months"] = max(months, 12 if kind == SentenceKind.FIXED_TERM else 2)
+    elif kind in (SentenceKind.FIXED_TERM, SentenceKind.DETENTION) and data["judgment_effective_date"]:
+        done = data["judgment_effective_date"] + relativedelta(months=months)
+        data["sentence_completed_date"] = done if done <= today else None
+        data["good_conduct"] = rng.random() < 0.2
+    return data
+
+
+def _records(rng, case, clerks, region_code, by_prosecutor) -> None:
+    if by_prosecutor:
+        holders = [(Agency.Kind.PROCURATORATE, RecordKind.NON_PROSECUTION, "不起诉决定书"),
+                   (Agency.Kind.POLICE, RecordKind.COERCIVE_MEASURE, "取保候审决定书")]
+    else:
+        holders = [(Agency.Kind.COURT, RecordKind.JUDGMENT, "刑事判决书"),
+                   (Agency.Kind.PROCURATORATE, RecordKind.INDICTMENT, "起诉书"),
+                   (Agency.Kind.POLICE, RecordKind.CASE_FILE, "侦查卷宗")]
+        if rng.random() < 0.4:
+            holders.append((Agency.Kind.JUSTICE, RecordKind.SOCIAL_INVESTIGATION, "社会调查评估报告"))
+    for defendant in case.defendants.all():
+        charges = "、".join(c.name for c in defendant.charges.all())
+        for kind, record_kind, title in holders:
+            services.create_record(
+                user=clerks[(region_code, kind)],
+                case=case,
+                data={
+                    "kind": record_kind, "title": title, "document_number": case.case_number if kind != Agency.Kind.POLICE else "",
+                    "defendant": defendant,
+                    "content": f"{title}：被告人{defendant.person.name}，涉嫌{charges}一案，{case.case_number}。",
+                },
+            )

@@ -1,0 +1,244 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .casenumber import CaseNumberError, parse_case_number
+from .identity import IdNumberError, parse_id_number
+from .models import Case, Charge, Disposition, Record, RecordKind, SentenceKind
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+ID_NUMBER_ERRORS = {
+    "shape": _("A resident ID number has 18 characters: 17 digits and a final digit or X."),
+    "birth_date": _("Digits 7 to 14 of this ID number are not a valid date of birth."),
+    "checksum": _("The check digit (the last character) of this ID number is wrong: please check the number."),
+}
+CASE_NUMBER_ERRORS = {
+    "empty": _("Enter the case number."),
+    "shape": _("The case number is malformed: write it as （2024）粤0106刑初123号 or 穗越检刑不诉〔2024〕12号."),
+    "year": _("The year in the case number is not plausible."),
+    "sequence": _("The sequence number in the case number cannot be 0."),
+}
+# Months each kind of principal sentence may have (Criminal Law arts. 38, 42, 45, 69).
+SENTENCE_MONTHS = {
+    SentenceKind.FIXED_TERM: (6, 300),
+    SentenceKind.DETENTION: (1, 12),
+    SentenceKind.SURVEILLANCE: (3, 36),
+}
+# Probation (缓刑考验期, art. 73): detention 2–12 months, fixed-term 12–60 months, never shorter than the sentence.
+PROBATION_MONTHS = {SentenceKind.DETENTION: (2, 12), SentenceKind.FIXED_TERM: (12, 60)}
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+class CaseForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = ["case_number", "offense_start_date", "offense_date", "summary"]
+        widgets = {
+            "offense_start_date": DATE_WIDGET,
+            "offense_date": DATE_WIDGET,
+            "summary": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "offense_start_date": _("Only when the acts span a period: the date of the first act."),
+        }
+
+    def clean_case_number(self):
+        raw = self.cleaned_data["case_number"]
+        try:
+            number, year = parse_case_number(raw, max_year=today().year)
+        except CaseNumberError as exc:
+            raise forms.ValidationError(CASE_NUMBER_ERRORS[str(exc)], code="case_number") from exc
+        duplicates = Case.objects.filter(case_number=number)
+        if self.instance.pk:
+            duplicates = duplicates.exclude(pk=self.instance.pk)
+        if duplicates.exists():
+            raise forms.ValidationError(_("A case with this number is already registered."), code="duplicate")
+        self.case_year = year
+        return number
+
+    def clean(self):
+        data = super().clean()
+        if getattr(self, "case_year", None):
+            data["year"] = self.instance.year = self.case_year
+        start, last = data.get("offense_start_date"), data.get("offense_date")
+        if last and last > today():
+            self.add_error("offense_date", _("The date of the last act cannot be in the future."))
+        if start and last and start > last:
+            self.add_error("offense_start_date", _("The first act cannot be after the last act."))
+        return data
+
+
+class DefendantForm(forms.Form):
+    """A person and the outcome of the case for that person."""
+
+    name = forms.CharField(label=_("name"), max_length=60)
+    id_number = forms.CharField(
+        label=_("resident ID number"), max_length=20, required=False,
+        help_text=_("18 characters; the date of birth and sex are read from it."),
+    )
+    birth_date = forms.DateField(
+        label=_("date of birth"), required=False, widget=DATE_WIDGET, help_text=_("Only when there is no ID number.")
+    )
+    charges = forms.ModelMultipleChoiceField(
+        label=_("charges"), queryset=Charge.objects.order_by("chapter", "article"),
+        widget=forms.SelectMultiple(attrs={"size": 6, "class": "charge-select"}),
+    )
+    disposition = forms.ChoiceField(label=_("disposition"), choices=Disposition.choices)
+    sentence_kind = forms.ChoiceField(
+        label=_("principal sentence"), choices=[("", "—")] + list(SentenceKind.choices), required=False
+    )
+    sentence_months = forms.IntegerField(label=_("months"), min_value=0, required=False)
+    suspended = forms.BooleanField(label=_("suspended"), required=False)
+    probation_months = forms.IntegerField(label=_("probation months"), min_value=0, required=False)
+    judgment_effective_date = forms.DateField(
+        label=_("judgment or decision effective"), required=False, widget=DATE_WIDGET
+    )
+    sentence_completed_date = forms.DateField(label=_("sentence completed"), required=False, widget=DATE_WIDGET)
+    plea = forms.BooleanField(label=_("plea of guilt and acceptance of punishment"), required=False)
+    surrender = forms.BooleanField(label=_("voluntary surrender"), required=False)
+    good_conduct = forms.BooleanField(label=_("good conduct while serving"), required=False)
+    prior_convictions = forms.IntegerField(label=_("prior convictions"), min_value=0, initial=0)
+    main_conduct_before_18 = forms.NullBooleanField(
+        label=_("main criminal conduct before the 18th birthday"), required=False,
+        widget=forms.NullBooleanSelect,
+        help_text=_("Needed only when the acts span the 18th birthday."),
+    )
+    community_service_hours = forms.IntegerField(label=_("verified community service hours"), min_value=0, initial=0)
+
+    def __init__(self, *args, offense_date=None, offense_start_date=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offense_date = offense_date
+        self.offense_start_date = offense_start_date
+
+    def clean_id_number(self):
+        raw = self.cleaned_data["id_number"]
+        if not raw.strip():
+            return ""
+        try:
+            return parse_id_number(raw).number
+        except IdNumberError as exc:
+            raise forms.ValidationError(ID_NUMBER_ERRORS[exc.code], code="id_number") from exc
+
+    def clean(self):
+        data = super().clean()
+        self._clean_identity(data)
+        self._clean_sentence(data)
+        self._clean_dates(data)
+        return data
+
+    def _clean_identity(self, data):
+        id_number, birth = data.get("id_number"), data.get("birth_date")
+        if "id_number" not in data:
+            return  # already an error on the ID number
+        if id_number:
+            derived = parse_id_number(id_number).birth_date
+            if birth and birth != derived:
+                self.add_error("birth_date", _("The date of birth does not match the ID number."))
+            data["birth_date"] = derived
+        elif not birth and "birth_date" not in self.errors:
+            self.add_error("id_number", _("Enter the ID number, or the date of birth when the person has none."))
+
+    def _clean_sentence(self, data):
+        disposition, kind = data.get("disposition"), data.get("sentence_kind") or ""
+        months, probation = data.get("sentence_months"), data.get("probation_months")
+        if disposition == Disposition.SENTENCED:
+            if not kind:
+                self.add_error("sentence_kind", _("Enter the principal sentence."))
+                return
+        elif kind:
+            self.add_error("sentence_kind", _("Only a sentenced defendant has a principal sentence."))
+            return
+        if kind in SENTENCE_MONTHS:
+            low, high = SENTENCE_MONTHS[kind]
+            if months is None:
+                self.add_error("sentence_months", _("Enter the length of the sentence in months."))
+            elif not low <= months <= high:
+                self.add_error(
+                    "sentence_months",
+                    _("This sentence lasts from %(low)s to %(high)s months.") % {"low": low, "high": high},
+                )
+        elif months:
+            self.add_error("sentence_months", _("This sentence has no length in months."))
+        if data.get("suspended"):
+            if kind not in PROBATION_MONTHS or (kind == SentenceKind.FIXED_TERM and (months or 0) > 36):
+                self.add_error(
+                    "suspended", _("Only detention or fixed-term imprisonment of 3 years or less can be suspended.")
+                )
+            elif probation is None:
+                self.add_error("probation_months", _("Enter the probation period of the suspended sentence."))
+            else:
+                low, high = PROBATION_MONTHS[kind]
+                if not low <= probation <= high or (months and probation < months):
+                    self.add_error(
+                        "probation_months",
+                        _("The probation period is %(low)s to %(high)s months and not shorter than the sentence.")
+                        % {"low": low, "high": high},
+                    )
+        elif probation:
+            self.add_error("probation_months", _("Only a suspended sentence has a probation period."))
+
+    def _clean_dates(self, data):
+        birth = data.get("birth_date")
+        effective, completed = data.get("judgment_effective_date"), data.get("sentence_completed_date")
+        now = today()
+        first_act = self.offense_start_date or self.offense_date
+        if birth and first_act and birth >= first_act:
+            self.add_error("birth_date", _("The date of birth must be before the offence."))
+        if effective:
+            if effective > now:
+                self.add_error("judgment_effective_date", _("The effective date cannot be in the future."))
+            if self.offense_date and effective < self.offense_date:
+                self.add_error(
+                    "judgment_effective_date", _("The judgment cannot take effect before the last act of the offence.")
+                )
+        if completed:
+            if completed > now:
+                self.add_error("sentence_completed_date", _("The completion date cannot be in the future."))
+            if not effective:
+                self.add_error("judgment_effective_date", _("Enter the effective date before the completion date."))
+            elif completed < effective:
+                self.add_error(
+                    "sentence_completed_date", _("The sentence cannot be completed before the judgment takes effect.")
+                )
+            if data.get("disposition") != Disposition.SENTENCED:
+                self.add_error("sentence_completed_date", _("Only a sentence can be completed."))
+
+
+class BaseDefendantFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() or form in self.deleted_forms:
+                continue
+            number = form.cleaned_data.get("id_number")
+            if number and number in seen:
+                form.add_error("id_number", _("This person is already a defendant of this case."))
+            seen.add(number)
+
+
+DefendantFormSet = forms.formset_factory(
+    DefendantForm, formset=BaseDefendantFormSet, extra=0, min_num=1, validate_min=True, max_num=50
+)
+
+
+class RecordForm(forms.ModelForm):
+    class Meta:
+        model = Record
+        fields = ["kind", "title", "document_number", "defendant", "content"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["defendant"].queryset = case.defendants.select_related("person")
+        self.fields["defendant"].label_from_instance = lambda d: d.person.name
+        self.fields["kind"].choices = RecordKind.choices

@@ -1,0 +1,65 @@
+"""The one entry point: `evaluate(facts, policy, as_of) -> Decision`.
+
+Routes a case to the juvenile regime (§2) or the adult regime (§3) by J-AGE / J-SPAN.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from . import juvenile
+from .adult import evaluate_adult
+from .facts import DISPOSITION_ZH, CaseFacts, Decision, TraceStep, describe_sentence
+from .policy import DEFAULT_POLICY, Policy
+
+
+def evaluate(facts: CaseFacts, policy: Policy | None = None, as_of: dt.date | None = None) -> Decision:
+    policy = policy or DEFAULT_POLICY
+    as_of = as_of or dt.date.today()
+    trace: list[TraceStep] = []
+
+    missing = [name for name in ("birth_date", "offense_date") if getattr(facts, name) is None]
+    if missing:
+        trace.append(TraceStep(
+            "J-AGE", juvenile.SRC_AGE, "undetermined",
+            "未记录出生日期或犯罪日期，无法判断行为时是否未满十八周岁", {},
+        ))
+        return Decision(
+            id=facts.id, regime=None, category=None, eligible=None, status="undetermined",
+            seal_date=None, observation_end=None, policy_version=policy.version,
+            missing=missing, trace=trace, as_of=as_of,
+        )
+
+    age_step = juvenile.j_age(facts.birth_date, facts.offense_date, facts.offense_start_date)
+    trace.append(age_step)
+    if age_step.outcome == "juvenile":
+        return juvenile.evaluate_juvenile(facts, policy, as_of, trace)
+
+    if juvenile.spans_eighteenth_birthday(facts):
+        if facts.main_conduct_before_18 is None:
+            # Regime stays "juvenile": J-SPAN is a rule of §2 and the contract has no null regime.
+            trace.append(juvenile.j_span(facts, "undetermined"))
+            trace.append(juvenile.j_nocrime_type())
+            return Decision(
+                id=facts.id, regime="juvenile", category=None, eligible=None, status="undetermined",
+                seal_date=None, observation_end=None, policy_version=policy.version,
+                missing=["main_conduct_before_18"], trace=trace, as_of=as_of,
+            )
+        if facts.main_conduct_before_18:
+            classified = juvenile.classify_sentence(facts, policy)
+            outcome, step, _ = classified
+            sentence_text = _sentence_text(facts)
+            if outcome != juvenile.OVER:
+                # sealable, or the sentence is not recorded (then §2 reports it as undetermined)
+                trace.append(juvenile.j_span(facts, "juvenile", sentence_text))
+                return juvenile.evaluate_juvenile(facts, policy, as_of, trace, classified)
+            trace.append(juvenile.j_span(facts, "adult", sentence_text))
+            trace.append(step)
+        else:
+            trace.append(juvenile.j_span(facts, "adult"))
+    return evaluate_adult(facts, policy, as_of, trace)
+
+
+def _sentence_text(facts: CaseFacts) -> str:
+    if facts.disposition == "sentenced":
+        return "判处" + describe_sentence(facts.sentence)
+    return DISPOSITION_ZH.get(facts.disposition, facts.disposition)

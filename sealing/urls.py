@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "sealing"
+
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("new/", views.case_create, name="case_create"),
+    path("<int:pk>/", views.case_detail, name="case_detail"),
+    path("<int:pk>/edit/", views.case_edit, name="case_edit"),
+    path("<int:pk>/defendants/add/", views.defendant_form, name="defendant_add"),
+    path("<int:pk>/defendants/<int:defendant_pk>/edit/", views.defendant_form, name="defendant_edit"),
+    path("<int:pk>/records/new/", views.record_create, name="record_create"),
+    path("records/", views.record_list, name="record_list"),
+    path("records/<int:pk>/", views.record_detail, name="record_detail"),
+    path("records/<int:pk>/edit/", views.record_edit, name="record_edit"),
+    path("charges/", views.charge_list, name="charge_list"),
+]

@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from common.crypto import blind_index
+
+from . import selectors, services
+from .filters import CaseFilter, RecordFilter
+from .forms import CaseForm, DefendantForm, DefendantFormSet, RecordForm
+from .history import history_entries
+from .models import Defendant
+
+PAGE_SIZE = 25
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+@permission_required("sealing.view_case", raise_exception=True)
+def case_list(request):
+    filterset = CaseFilter(request.GET, queryset=selectors.cases_for(request.user))
+    page = _page(request, filterset.qs.prefetch_related("defendants__person"))
+    template = "sealing/_case_rows.html" if request.htmx else "sealing/case_list.html"
+    return render(request, template, {"filter": filterset, "page": page})
+
+
+def _defendant_formset(request, case_form):
+    dates = {}
+    if case_form.is_valid():
+        dates = {k: case_form.cleaned_data.get(k) for k in ("offense_date", "offense_start_date")}
+    return DefendantFormSet(request.POST or None, prefix="defendants", form_kwargs=dates)
+
+
+@login_required
+@permission_required("sealing.add_case", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def case_create(request):
+    if request.user.agency is None:
+        messages.error(request, _("Your account belongs to no agency: ask an administrator."))
+        return redirect("home")
+    case_form = CaseForm(request.POST or None)
+    formset = _defendant_formset(request, case_form)
+    if request.method == "POST" and case_form.is_valid() and formset.is_valid():
+        defendants = [form.cleaned_data for form in formset.forms if form.cleaned_data]
+        case = services.create_case(user=request.user, case_data=case_form.cleaned_data, defendants=defendants)
+        messages.success(request, _("Case %(number)s entered.") % {"number": case.case_number})
+        return redirect("sealing:case_detail", pk=case.pk)
+    if request.method == "POST":
+        messages.error(request, _("Nothing was saved: please correct the fields marked below."))
+    return render(request, "sealing/case_form.html", {"form": case_form, "formset": formset, "creating": True})
+
+
+@login_required
+def case_detail(request, pk):
+    case = get_object_or_404(selectors.cases_for(request.user), pk=pk)
+    defendants = selectors.defendants_of(case)
+    records = selectors.records_for(request.user).filter(case=case)
+    other_copies = case.records.exclude(pk__in=records.values("pk")).select_related("holding_agency")
+    can_change = selectors.case_for_change(request.user, pk).exists()
+    context = {
+        "case": case,
+        "defendants": defendants,
+        "records": records,
+        "other_copies": other_copies,
+        "can_change": can_change,
+        "can_add_record": request.user.has_perm("sealing.add_record") and request.user.agency_id is not None,
+        "history": history_entries(case, defendants, records),
+    }
+    return render(request, "sealing/case_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request, pk):
+    case = get_object_or_404(selectors.case_for_change(request.user, pk))
+    form = CaseForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        conflicts = _date_conflicts(case, form.cleaned_data)
+        if conflicts:
+            form.add_error("offense_date", conflicts)
+        else:
+            services.update_case(user=request.user, case=case, case_data=form.cleaned_data)
+            messages.success(request, _("Case details saved."))
+            return redirect("sealing:case_detail", pk=case.pk)
+    return render(request, "sealing/case_edit.html", {"form": form, "case": case})
+
+
+def _date_conflicts(case, data) -> str | None:
+    """The case's dates must stay consistent with its defendants' birth and judgment dates."""
+    last, first = data["offense_date"], data.get("offense_start_date") or data["offense_date"]
+    defendants = case.defendants.select_related("person")
+    if defendants.filter(judgment_effective_date__lt=last).exists():
+        return _("A defendant's judgment took effect before this date of the last act.")
+    if defendants.filter(person__birth_date__gte=first).exists():
+        return _("A defendant was born after this date.")
+    return None
+
+
+def _defendant_initial(defendant: Defendant) -> dict:
+    person = defendant.person
+    initial = {"name": person.name, "id_number": person.id_number, "birth_date": person.birth_date}
+    for field in services.DEFENDANT_FIELDS:
+        initial[field] = getattr(defendant, field)
+    initial["charges"] = list(defendant.charges.all())
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def defendant_form(request, pk, defendant_pk=None):
+    case = get_object_or_404(selectors.case_for_change(request.user, pk))
+    defendant = get_object_or_404(case.defendants, pk=defendant_pk) if defendant_pk else None
+    form = DefendantForm(
+        request.POST or None,
+        initial=_defendant_initial(defendant) if defendant else None,
+        offense_date=case.offense_date,
+        offense_start_date=case.offense_start_date,
+    )
+    if request.method == "POST" and form.is_valid():
+        others = case.defendants.exclude(pk=getattr(defendant, "pk", None))
+        number = form.cleaned_data["id_number"]
+        if number and others.filter(person__id_number_index=blind_index(number)).exists():
+            form.add_error("id_number", _("This person is already a defendant of this case."))
+        else:
+            if defendant:
+                services.update_defendant(user=request.user, defendant=defendant, data=form.cleaned_data)
+                messages.success(request, _("Defendant saved."))
+            else:
+                services.add_defendant(user=request.user, case=case, data=form.cleaned_data)
+                messages.success(request, _("Defendant added."))
+            return redirect("sealing:case_detail", pk=case.pk)
+    return render(request, "sealing/defendant_form.html", {"form": form, "case": case, "defendant": defendant})
+
+
+@login_required
+@permission_required("sealing.view_record", raise_exception=True)
+def record_list(request):
+    filterset = RecordFilter(request.GET, queryset=selectors.records_for(request.user))
+    return render(request, "sealing/record_list.html", {"filter": filterset, "page": _page(request, filterset.qs)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_create(request, pk):
+    case = get_object_or_404(selectors.cases_for(request.user), pk=pk)
+    if not request.user.has_perm("sealing.add_record") or request.user.agency_id is None:
+        return render(request, "403.html", status=403)
+    form = RecordForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        record = services.create_record(user=request.user, case=case, data=form.cleaned_data)
+        messages.success(request, _("Record copy registered."))
+        return redirect("sealing:record_detail", pk=record.pk)
+    return render(request, "sealing/record_form.html", {"form": form, "case": case})
+
+
+@login_required
+def record_detail(request, pk):
+    record = get_object_or_404(selectors.records_for(request.user), pk=pk)
+    can_change = selectors.records_for_change(request.user).filter(pk=pk).exists()
+    context = {"record": record, "can_change": can_change, "history": history_entries(record)}
+    return render(request, "sealing/record_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_edit(request, pk):
+    record = get_object_or_404(selectors.records_for_change(request.user).select_related("case"), pk=pk)
+    form = RecordForm(request.POST or None, instance=record, case=record.case)
+    if request.method == "POST" and form.is_valid():
+        services.update_record(user=request.user, record=record, data=form.cleaned_data)
+        messages.success(request, _("Record copy saved."))
+        return redirect("sealing:record_detail", pk=record.pk)
+    return render(request, "sealing/record_form.html", {"form": form, "case": record.case, "record": record})
+
+
+@login_required
+@permission_required("sealing.view_charge", raise_exception=True)
+def charge_list(request):
+    charges = selectors.charge_catalogue()
+    query = request.GET.get("q", "").strip()
+    if query:
+        charges = charges.filter(Q(name__icontains=query) | Q(article__icontains=query))
+    return render(request, "sealing/charge_list.html", {"charges": charges, "query": query})
