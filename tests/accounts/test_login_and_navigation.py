@@ -52,3 +52,8 @@ def test_logout(login, cast):
     client = login(cast.clerk_a)
     client.post(reverse("logout"))
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_browser_language_does_not_override_chinese(client, db):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in page
