@@ -5,6 +5,7 @@ from .roles import ROLE_LABELS
 
 # (label, url name, permission needed): the navigation shows each role only what it may do.
 NAVIGATION = [
+    (_("Sealing work queue"), "sealing:work_queue", "sealing.seal_record"),
     (_("Cases"), "sealing:case_list", "sealing.view_case"),
     (_("New case"), "sealing:case_create", "sealing.add_case"),
     (_("Records"), "sealing:record_list", "sealing.view_record"),
@@ -20,8 +21,10 @@ def navigation(request):
     items = []
     for label, url_name, perm in NAVIGATION:
         if user.has_perm(perm):
-            url = reverse(url_name)
-            items.append({"label": label, "url": url, "active": path.startswith(url)})
+            items.append({"label": label, "url": reverse(url_name), "active": False})
+    matches = [item for item in items if path.startswith(item["url"])]
+    if matches:  # the most specific entry is the current one
+        max(matches, key=lambda item: len(item["url"]))["active"] = True
     if user.is_staff:
         items.append({"label": _("Administration"), "url": reverse("admin:index"), "active": path.startswith("/admin/")})
     roles = [ROLE_LABELS.get(name, name) for name in user.role_names]

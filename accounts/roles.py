@@ -27,18 +27,19 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sealing.view_defendant", "sealing.add_defendant", "sealing.change_defendant",
         "sealing.view_person", "sealing.add_person", "sealing.change_person",
         "sealing.view_record", "sealing.add_record", "sealing.change_record",
-        "sealing.view_charge",
+        "sealing.view_charge", "sealing.view_sealingfile", "sealing.seal_record", "sealing.unseal_file",
     ],
     REVIEWER: [
         "sealing.view_case", "sealing.view_defendant", "sealing.view_person", "sealing.view_record",
-        "sealing.view_charge",
+        "sealing.view_charge", "sealing.view_sealingfile",
     ],
     SUPERVISOR: [
         "sealing.view_case", "sealing.view_defendant", "sealing.view_person", "sealing.view_record",
-        "sealing.view_charge",
+        "sealing.view_charge", "sealing.view_sealingfile",
     ],
     POLICY_ADMIN: [
         "sealing.view_charge", "sealing.add_charge", "sealing.change_charge",
+        "sealing.view_sealingpolicy", "sealing.add_sealingpolicy",
     ],
     AUDITOR: [
         "sealing.view_charge",

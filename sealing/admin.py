@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Charge
+from .models import Charge, SealingFile, SealingPolicy
 
 
 @admin.register(Charge)
@@ -11,3 +12,54 @@ class ChargeAdmin(SimpleHistoryAdmin):
     list_filter = ("chapter", "statutory_max", "negligent", "high_incidence", "national_security", "terrorism",
                    "organized_crime", "drug")
     search_fields = ("name", "article", "article_zh")
+
+
+@admin.register(SealingPolicy)
+class SealingPolicyAdmin(SimpleHistoryAdmin):
+    """Policy versions are added, never edited: each decision keeps the version it used."""
+
+    list_display = ("label", "mode", "micro_definition", "light_max_months", "juvenile_seal_within_days",
+                    "created_at", "created_by", "note")
+    readonly_fields = ("version", "created_at", "created_by")
+
+    def get_changeform_initial_data(self, request):
+        current = SealingPolicy.objects.order_by("-version").first()
+        if current is None:
+            return super().get_changeform_initial_data(request)
+        names = [f.name for f in SealingPolicy._meta.concrete_fields if f.editable and f.name not in {"id", "note"}]
+        return {name: getattr(current, name) for name in names}
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        latest = SealingPolicy.objects.select_for_update().order_by("-version").first()
+        obj.version = (latest.version if latest else 0) + 1
+        obj.created_by = request.user
+        obj._change_reason = obj.note or "new policy version"
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(SealingFile)
+class SealingFileAdmin(SimpleHistoryAdmin):
+    """Read-only: a file's status moves only through the services (evaluate, seal, unseal, revoke)."""
+
+    list_display = ("defendant", "status", "regime", "category", "seal_date", "observation_end", "policy")
+    list_filter = ("status", "regime", "category")
+    list_select_related = ("defendant__case", "defendant__person", "policy")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in SealingFile._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

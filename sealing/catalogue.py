@@ -29,3 +29,28 @@ def load_charges(charge_model, history_model) -> int:
         )
         count += 1
     return count
+
+
+def charge_info(charge) -> "ChargeInfo":
+    """The rules engine's view of a catalogue charge."""
+    from .rules import ChargeInfo
+
+    return ChargeInfo(
+        name=charge.name,
+        statutory_max=charge.statutory_max or None,
+        statutory_max_months=charge.statutory_max_months,
+        negligent=charge.negligent,
+        national_security=charge.national_security,
+        terrorism=charge.terrorism,
+        organized_crime=charge.organized_crime,
+        drug=charge.drug,
+        high_incidence=charge.high_incidence,
+    )
+
+
+def charge_lookup():
+    """name -> ChargeInfo (None for a name not in the catalogue), read once from the database."""
+    from .models import Charge
+
+    table = {charge.name: charge_info(charge) for charge in Charge.objects.all()}
+    return table.get

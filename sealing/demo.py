@@ -16,7 +16,7 @@ from accounts.roles import AUDITOR, CLERK, POLICY_ADMIN, REVIEWER, SUPERVISOR, e
 
 from . import services
 from .identity import make_id_number
-from .models import Case, Charge, Disposition, RecordKind, SentenceKind
+from .models import HIDDEN_STATES, Case, Charge, Disposition, RecordKind, SealingFile, SentenceKind
 
 CITY = ("440100", "广州市")
 DISTRICTS = [("440104", "越秀区", "yuexiu", "穗越", "粤0104"), ("440106", "天河区", "tianhe", "穗天", "粤0106")]
@@ -98,7 +98,22 @@ def load(cases_per_district: int = 150, seed: int = 20261123) -> int:
             )
             _records(rng, case, clerks, code, by_prosecutor)
             created += 1
+    _seal_some(rng, clerks)
     return created
+
+
+def _seal_some(rng, clerks) -> None:
+    """Courts and procuratorates have sealed most of their copies; police and justice bureaus lag behind,
+    so every clerk's work queue has something in it."""
+    files = SealingFile.objects.filter(status__in=HIDDEN_STATES).select_related("defendant__case__agency__region")
+    for file in files:
+        region = file.defendant.case.agency.region.code
+        for kind in (Agency.Kind.COURT, Agency.Kind.PROCURATORATE):
+            if rng.random() < 0.7:
+                try:
+                    services.seal_file(file, user=clerks[(region, kind)])
+                except services.SealingError:
+                    pass  # this agency holds no open copy of the file
 
 
 def _defendant(rng, fake, charges, offense, today, region_code, serial, by_prosecutor) -> dict:
@@ -143,7 +158,8 @@ def _defendant(rng, fake, charges, offense, today, region_code, serial, by_prose
         data["probation_months"] = max(months, 12 if kind == SentenceKind.FIXED_TERM else 2)
     elif kind in (SentenceKind.FIXED_TERM, SentenceKind.DETENTION) and data["judgment_effective_date"]:
         done = data["judgment_effective_date"] + relativedelta(months=months)
-        data["sentence_completed_date"] = done if done <= today else None
+        # one in ten files lacks the completion date: the clerk's "missing facts" queue
+        data["sentence_completed_date"] = done if done <= today and rng.random() > 0.1 else None
         data["good_conduct"] = rng.random() < 0.2
     return data
 

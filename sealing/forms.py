@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .casenumber import CaseNumberError, parse_case_number
 from .identity import IdNumberError, parse_id_number
-from .models import Case, Charge, Disposition, Record, RecordKind, SentenceKind
+from .models import Case, Charge, Disposition, EventKind, Record, RecordKind, SentenceKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -242,3 +242,28 @@ class RecordForm(forms.ModelForm):
         self.fields["defendant"].queryset = case.defendants.select_related("person")
         self.fields["defendant"].label_from_instance = lambda d: d.person.name
         self.fields["kind"].choices = RecordKind.choices
+
+
+class UnsealForm(forms.Form):
+    ground = forms.ChoiceField(label=_("legal ground"))
+    document = forms.CharField(label=_("deciding document (number)"), max_length=80)
+
+    def __init__(self, *args, grounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ground"].choices = grounds
+
+
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=EventKind.choices)
+    date = forms.DateField(label=_("date the judgment or decision took effect"), widget=DATE_WIDGET)
+    document_number = forms.CharField(label=_("document number"), max_length=80)
+
+    def __init__(self, *args, start_date=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.start_date = start_date
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > today():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return date

@@ -44,10 +44,11 @@ def _entries_for(obj) -> list[HistoryEntry]:
 
 
 def history_entries(*objects_or_querysets) -> list[HistoryEntry]:
-    """Newest first, across the given objects (querysets are expanded)."""
+    """Newest first, across the given objects (querysets and lists are expanded)."""
     entries: list[HistoryEntry] = []
     for item in objects_or_querysets:
-        items = item if hasattr(item, "model") and hasattr(item, "query") else [item]
+        is_many = isinstance(item, (list, tuple)) or (hasattr(item, "model") and hasattr(item, "query"))
+        items = item if is_many else [item]
         for obj in items:
             entries.extend(_entries_for(obj))
     return sorted(entries, key=lambda e: e.when, reverse=True)

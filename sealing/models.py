@@ -79,6 +79,11 @@ class Person(models.Model):
         return self.name
 
     @property
+    def masked_name(self) -> str:
+        """Shown instead of the name where the person's record is sealed."""
+        return self.name[:1] + "*" * max(len(self.name) - 1, 1) if self.name else ""
+
+    @property
     def masked_id_number(self) -> str:
         if not self.id_number:
             return ""
@@ -210,6 +215,20 @@ class Record(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} · {self.case}"
 
+    @property
+    def content_hidden(self) -> bool:
+        """Sealed (or provisionally sealed) content is shown to nobody without a permit."""
+        try:
+            if self.seal.active:
+                return True
+        except Record.seal.RelatedObjectDoesNotExist:
+            pass
+        if self.defendant_id is not None:
+            file = getattr(self.defendant, "sealing_file", None)
+            return bool(file and file.hidden)
+        statuses = list(self.case.defendants.values_list("sealing_file__status", flat=True))
+        return bool(statuses) and all(status in HIDDEN_STATES for status in statuses)
+
 
 # Exceptions to the agency scope (another agency's user on a joint case, a permit after a query):
 # direct foreign-key object permissions, so guardian joins on an indexed column.
@@ -227,3 +246,217 @@ class RecordUserObjectPermission(UserObjectPermissionBase):
 
 class RecordGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Record, on_delete=models.CASCADE)
+
+
+class MicroDefinition(models.TextChoices):
+    STATUTORY_MAX_DETENTION = "statutory_max_detention", _("statutory maximum is detention or lighter")
+    STATUTORY_MAX_1_YEAR = "statutory_max_1_year", _("statutory maximum is one year or lighter")
+
+
+class SealingMode(models.TextChoices):
+    SEAL_THEN_OBSERVE = "seal_then_observe", _("seal provisionally, then observe")
+    OBSERVE_THEN_SEAL = "observe_then_seal", _("observe, then seal")
+
+
+class SealingPolicy(models.Model):
+    """One version of every (policy) number of RULES.md. Versions are never edited: a change is a new
+    version, and each decision keeps the version it used."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True, editable=False)
+    juvenile_seal_within_days = models.PositiveSmallIntegerField(_("days for each agency to seal a juvenile record"), default=3)
+    juvenile_max_months = models.PositiveSmallIntegerField(_("longest juvenile fixed-term sentence sealed (months)"), default=60)
+    micro_definition = models.CharField(
+        _("definition of a micro crime"), max_length=30, choices=MicroDefinition.choices,
+        default=MicroDefinition.STATUTORY_MAX_DETENTION,
+    )
+    light_max_months = models.PositiveSmallIntegerField(_("longest light-crime sentence (months)"), default=36)
+    mode = models.CharField(_("timing"), max_length=20, choices=SealingMode.choices, default=SealingMode.SEAL_THEN_OBSERVE)
+    observation_micro_months = models.PositiveSmallIntegerField(_("observation, micro crime (months)"), default=12)
+    observation_light_short_months = models.PositiveSmallIntegerField(
+        _("observation, light crime with a sentence up to the short limit (months)"), default=24
+    )
+    observation_light_long_months = models.PositiveSmallIntegerField(_("observation, other light crime (months)"), default=36)
+    light_short_sentence_max_months = models.PositiveSmallIntegerField(_("short sentence limit (months)"), default=12)
+    good_conduct_reduction_micro_months = models.PositiveSmallIntegerField(_("good conduct reduction, micro (months)"), default=3)
+    good_conduct_reduction_light_months = models.PositiveSmallIntegerField(_("good conduct reduction, light (months)"), default=6)
+    community_service_hours_per_month = models.PositiveSmallIntegerField(
+        _("community service hours per month of reduction"), default=10
+    )
+    community_service_max_fraction_denominator = models.PositiveSmallIntegerField(
+        _("community service reduces at most 1/N of the period: N"), default=4
+    )
+    extension_months = models.PositiveSmallIntegerField(_("extension per negligent crime or detention (months)"), default=6)
+    query_response_working_days = models.PositiveSmallIntegerField(_("working days to answer a query"), default=3)
+    notice_reply_days = models.PositiveSmallIntegerField(_("days to reply to a correction notice"), default=15)
+    missing_facts_days = models.PositiveSmallIntegerField(_("days for a clerk to supply missing facts"), default=10)
+    note = models.CharField(_("reason for this version"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("in force since"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("created by"),
+    )
+    history = HistoricalRecords()
+
+    RULE_FIELDS = (
+        "juvenile_seal_within_days", "juvenile_max_months", "micro_definition", "light_max_months", "mode",
+        "observation_micro_months", "observation_light_short_months", "observation_light_long_months",
+        "light_short_sentence_max_months", "good_conduct_reduction_micro_months", "good_conduct_reduction_light_months",
+        "community_service_hours_per_month", "community_service_max_fraction_denominator", "extension_months",
+    )
+
+    class Meta:
+        verbose_name = _("sealing policy version")
+        verbose_name_plural = _("sealing policy")
+        ordering = ["-version"]
+
+    def __str__(self):
+        return f"v{self.version}"
+
+    @property
+    def label(self) -> str:
+        return f"v{self.version}"
+
+    def to_policy(self):
+        from .rules import Policy
+
+        return Policy(version=self.label, **{name: getattr(self, name) for name in self.RULE_FIELDS})
+
+
+class FileStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    UNDETERMINED = "undetermined", _("undetermined: facts missing")
+    NOT_ELIGIBLE = "not_eligible", _("not eligible")
+    OBSERVING = "observing", _("under observation")
+    PROVISIONALLY_SEALED = "provisionally_sealed", _("provisionally sealed")
+    SEALED = "sealed", _("sealed")
+    REVOKED = "revoked", _("revoked")
+    UNSEALED = "unsealed", _("unsealed")
+
+
+# The only moves a sealing file can make. Re-evaluation moves an open file anywhere the rules say;
+# a provisional seal ends as final or revoked; a final seal is lifted only by unsealing on a legal ground.
+_REEVALUABLE = {
+    FileStatus.PENDING, FileStatus.UNDETERMINED, FileStatus.NOT_ELIGIBLE, FileStatus.OBSERVING,
+    FileStatus.PROVISIONALLY_SEALED, FileStatus.SEALED, FileStatus.REVOKED,
+}
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    FileStatus.PENDING: _REEVALUABLE,
+    FileStatus.UNDETERMINED: _REEVALUABLE,
+    FileStatus.NOT_ELIGIBLE: _REEVALUABLE,
+    FileStatus.OBSERVING: {FileStatus.OBSERVING, FileStatus.PROVISIONALLY_SEALED, FileStatus.SEALED, FileStatus.REVOKED},
+    FileStatus.PROVISIONALLY_SEALED: {FileStatus.PROVISIONALLY_SEALED, FileStatus.SEALED, FileStatus.REVOKED},
+    # a new intentional crime dated within observation but recorded after it ended still revokes (A-REVOKE)
+    FileStatus.SEALED: {FileStatus.SEALED, FileStatus.UNSEALED, FileStatus.REVOKED},
+    FileStatus.REVOKED: {FileStatus.REVOKED},
+    FileStatus.UNSEALED: {FileStatus.UNSEALED},
+}
+# States in which the records are hidden as sealed records are.
+HIDDEN_STATES = {FileStatus.PROVISIONALLY_SEALED, FileStatus.SEALED}
+
+
+class IllegalTransition(Exception):
+    def __init__(self, current, target):
+        super().__init__(f"a sealing file cannot go from {current} to {target}")
+        self.current, self.target = current, target
+
+
+class SealingFile(models.Model):
+    """The sealing decision for one defendant of one case, and where it stands."""
+
+    defendant = models.OneToOneField(
+        Defendant, verbose_name=_("defendant"), on_delete=models.CASCADE, related_name="sealing_file"
+    )
+    status = models.CharField(_("status"), max_length=24, choices=FileStatus.choices, default=FileStatus.PENDING,
+                              db_index=True)
+    regime = models.CharField(_("regime"), max_length=10, blank=True)
+    category = models.CharField(_("category"), max_length=10, blank=True)
+    eligible = models.BooleanField(_("eligible"), null=True)
+    seal_date = models.DateField(_("seal date"), null=True, blank=True, db_index=True)
+    observation_end = models.DateField(_("observation ends"), null=True, blank=True, db_index=True)
+    missing = models.JSONField(_("missing facts"), default=list, blank=True)
+    decision = models.JSONField(_("decision"), default=dict, blank=True)
+    policy = models.ForeignKey(SealingPolicy, verbose_name=_("policy version"), on_delete=models.PROTECT,
+                               null=True, related_name="+")
+    evaluated_at = models.DateTimeField(_("evaluated at"), null=True, blank=True)
+    evaluated_as_of = models.DateField(_("evaluated as of"), null=True, blank=True)
+    facts_due = models.DateField(_("missing facts due"), null=True, blank=True)
+    unseal_ground = models.CharField(_("unsealing ground"), max_length=24, blank=True)
+    unseal_document = models.CharField(_("unsealing document"), max_length=80, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sealing file")
+        verbose_name_plural = _("sealing files")
+        permissions = [("seal_record", _("Can seal the own agency's record copies")),
+                       ("unseal_file", _("Can unseal a sealed file on a legal ground"))]
+
+    def __str__(self):
+        return f"{self.defendant} · {self.get_status_display()}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
+    def save(self, *args, **kwargs):
+        # Guard every write path (services, admin, shell): the status moves only along ALLOWED_TRANSITIONS.
+        previous = getattr(self, "_loaded_status", None)
+        if self.pk and previous is not None and self.status not in ALLOWED_TRANSITIONS[previous]:
+            raise IllegalTransition(previous, self.status)
+        super().save(*args, **kwargs)
+        self._loaded_status = self.status
+
+    @property
+    def hidden(self) -> bool:
+        return self.status in HIDDEN_STATES
+
+    def can_move_to(self, status) -> bool:
+        current = getattr(self, "_loaded_status", None) or self.status
+        return status in ALLOWED_TRANSITIONS[current]
+
+
+class RecordSeal(models.Model):
+    """One holding agency's seal on its copy of a record."""
+
+    record = models.OneToOneField(Record, verbose_name=_("record"), on_delete=models.CASCADE, related_name="seal")
+    sealing_file = models.ForeignKey(SealingFile, verbose_name=_("sealing file"), on_delete=models.CASCADE,
+                                     related_name="seals")
+    sealed_at = models.DateTimeField(_("sealed at"))
+    sealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("sealed by"))
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_reason = models.CharField(_("why lifted"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("record seal")
+        verbose_name_plural = _("record seals")
+
+    @property
+    def active(self) -> bool:
+        return self.lifted_at is None
+
+
+class EventKind(models.TextChoices):
+    INTENTIONAL_CRIME = "intentional_crime", _("new intentional crime (judgment effective)")
+    NEGLIGENT_CRIME = "negligent_crime", _("new negligent crime (judgment effective)")
+    ADMINISTRATIVE_DETENTION = "administrative_detention", _("administrative detention")
+
+
+class ObservationEvent(models.Model):
+    """Something that happened to the person after the start date and may revoke or extend observation."""
+
+    defendant = models.ForeignKey(Defendant, verbose_name=_("defendant"), on_delete=models.CASCADE,
+                                  related_name="events")
+    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    date = models.DateField(_("date"))
+    document_number = models.CharField(_("document number"), max_length=80)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("observation event")
+        verbose_name_plural = _("observation events")
+        ordering = ["date", "id"]

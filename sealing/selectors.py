@@ -5,12 +5,17 @@ object permissions carry the exceptions (another agency's user on a joint case, 
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 
 from accounts.models import Region
 from accounts.roles import SUPERVISOR
 
-from .models import Case, CaseUserObjectPermission, Charge, Defendant, Record, RecordUserObjectPermission
+from .models import (
+    HIDDEN_STATES, Case, CaseUserObjectPermission, Charge, Defendant, FileStatus, Record, RecordUserObjectPermission,
+    SealingFile,
+)
 
 
 def _supervised_agency_filter(user, field: str) -> Q | None:
@@ -48,7 +53,7 @@ def case_for_change(user, pk) -> QuerySet[Case]:
 
 
 def records_for(user) -> QuerySet[Record]:
-    qs = Record.objects.select_related("case", "holding_agency", "defendant__person")
+    qs = Record.objects.select_related("case", "holding_agency", "defendant__person", "defendant__sealing_file", "seal")
     if not user.is_authenticated or not user.has_perm("sealing.view_record"):
         return qs.none()
     if user.is_superuser:
@@ -72,8 +77,62 @@ def records_for_change(user) -> QuerySet[Record]:
 
 
 def defendants_of(case: Case) -> QuerySet[Defendant]:
-    return case.defendants.select_related("person").prefetch_related("charges").order_by("position", "id")
+    return case.defendants.select_related("person", "sealing_file").prefetch_related("charges").order_by(
+        "position", "id"
+    )
 
 
 def charge_catalogue() -> QuerySet[Charge]:
     return Charge.objects.all()
+
+
+def files_for(user) -> QuerySet[SealingFile]:
+    return SealingFile.objects.filter(defendant__case__in=cases_for(user)).select_related(
+        "defendant__person", "defendant__case__agency", "policy"
+    )
+
+
+def seal_queue(user, today) -> QuerySet[SealingFile]:
+    """Files whose records must be hidden by now while this agency's copy is still open."""
+    if user.agency_id is None:
+        return SealingFile.objects.none()
+    open_copies = Record.objects.filter(
+        holding_agency_id=user.agency_id, seal__isnull=True, defendant__isnull=False
+    ).values("defendant_id")
+    return (
+        files_for(user)
+        .filter(status__in=HIDDEN_STATES, seal_date__lte=today, defendant_id__in=open_copies)
+        .order_by("seal_date", "pk")
+    )
+
+
+def exception_queue(user) -> QuerySet[SealingFile]:
+    """Undetermined files of cases this agency handles: a clerk must supply the missing facts."""
+    if user.agency_id is None:
+        return SealingFile.objects.none()
+    return files_for(user).filter(status=FileStatus.UNDETERMINED, defendant__case__agency_id=user.agency_id).order_by(
+        "facts_due", "pk"
+    )
+
+
+RETRO_CUTOFF = dt.date(2013, 1, 1)
+
+
+def retroactive_sweep(user) -> QuerySet[SealingFile]:
+    """J-RETRO: juvenile cases closed before 2013 that meet the conditions, with a copy here still open."""
+    if user.agency_id is None:
+        return SealingFile.objects.none()
+    open_copies = Record.objects.filter(holding_agency_id=user.agency_id, seal__isnull=True).values("defendant_id")
+    return (
+        files_for(user)
+        .filter(regime="juvenile", eligible=True, defendant__judgment_effective_date__lt=RETRO_CUTOFF,
+                defendant_id__in=open_copies)
+        .exclude(status=FileStatus.UNSEALED)
+        .order_by("defendant__judgment_effective_date")
+    )
+
+
+def copies_of(file: SealingFile) -> QuerySet[Record]:
+    return Record.objects.filter(case_id=file.defendant.case_id).filter(
+        Q(defendant_id=file.defendant_id) | Q(defendant__isnull=True)
+    ).select_related("holding_agency", "seal__sealed_by").order_by("holding_agency__name", "pk")

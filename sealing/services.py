@@ -7,12 +7,19 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from common.crypto import blind_index
 
+from .catalogue import charge_info
 from .identity import normalize_id_number, parse_id_number
-from .models import Case, Defendant, Person, Record
+from .models import (
+    HIDDEN_STATES, Case, Defendant, FileStatus, ObservationEvent, Person, Record, RecordSeal, SealingFile,
+)
+from .policy import current_policy_version
+from .rules import CaseFacts, Event, Sentence, evaluate
 
 PERSON_FIELDS = ("name", "id_number", "birth_date")
 DEFENDANT_FIELDS = (
@@ -74,6 +81,8 @@ def create_case(*, user, case_data: dict, defendants: list[dict]) -> Case:
 def update_case(*, user, case: Case, case_data: dict) -> Case:
     _apply(case, case_data, CASE_FIELDS)
     _save(case, gettext_noop("case details corrected"), user)
+    for defendant in case.defendants.all():
+        evaluate_file(defendant, user=user, reason=gettext_noop("re-evaluated after corrected facts"))
     return case
 
 
@@ -88,6 +97,7 @@ def add_defendant(*, user, case: Case, data: dict, position: int | None = None) 
     _apply(defendant, data, DEFENDANT_FIELDS)
     _save(defendant, gettext_noop("defendant entered"), user)
     defendant.charges.set(data.get("charges", []))
+    evaluate_file(defendant, user=user)
     return defendant
 
 
@@ -110,6 +120,7 @@ def update_defendant(*, user, defendant: Defendant, data: dict) -> Defendant:
     _save(defendant, gettext_noop("defendant details corrected"), user)
     if "charges" in data:
         defendant.charges.set(data["charges"])
+    evaluate_file(defendant, user=user, reason=gettext_noop("re-evaluated after corrected facts"))
     return defendant
 
 
@@ -127,3 +138,186 @@ def update_record(*, user, record: Record, data: dict) -> Record:
     _apply(record, data, RECORD_FIELDS)
     _save(record, gettext_noop("record copy corrected"), user)
     return record
+
+
+# --- Sealing: evaluation, sealing each agency's copies, unsealing, revocation -------------------------
+
+UNSEAL_GROUNDS = {
+    "J-UNSEAL-NEW": gettext_noop("a new crime committed under 18, combined sentence over five years"),
+    "J-UNSEAL-HIDDEN": gettext_noop("an undetected earlier crime committed under 18, combined sentence over five years"),
+    "J-UNSEAL-RETRIAL": gettext_noop("a retrial changed the sentence to over five years"),
+    "A-UNSEAL-HIDDEN": gettext_noop("an undetected earlier crime takes the case out of the micro/light category"),
+    "A-UNSEAL-RETRIAL": gettext_noop("a retrial takes the case out of the micro/light category"),
+}
+JUVENILE_GROUNDS = ("J-UNSEAL-NEW", "J-UNSEAL-HIDDEN", "J-UNSEAL-RETRIAL")
+ADULT_GROUNDS = ("A-UNSEAL-HIDDEN", "A-UNSEAL-RETRIAL")
+
+
+class SealingError(Exception):
+    """A sealing action that the file's state or the user's agency does not allow; the message says why."""
+
+
+def facts_for(defendant: Defendant):
+    """The rules engine's facts for one defendant, read from the case file."""
+    case = defendant.case
+    sentence = None
+    if defendant.sentence_kind:
+        sentence = Sentence(
+            kind=defendant.sentence_kind, months=defendant.sentence_months, suspended=defendant.suspended,
+            probation_months=defendant.probation_months,
+        )
+    return CaseFacts(
+        id=defendant.pk,
+        birth_date=defendant.person.birth_date,
+        offense_date=case.offense_date,
+        offense_start_date=case.offense_start_date,
+        main_conduct_before_18=defendant.main_conduct_before_18,
+        charges=tuple(charge_info(c) for c in defendant.charges.order_by("pk")),
+        disposition=defendant.disposition,
+        sentence=sentence,
+        judgment_effective_date=defendant.judgment_effective_date,
+        sentence_completed_date=defendant.sentence_completed_date,
+        circumstances=frozenset(defendant.circumstances),
+        prior_convictions=defendant.prior_convictions,
+        community_service_hours=defendant.community_service_hours,
+        events=tuple(Event(date=e.date, kind=e.kind) for e in defendant.events.order_by("date", "pk")),
+    )
+
+
+def _today():
+    return timezone.localdate()
+
+
+@transaction.atomic
+def evaluate_file(defendant: Defendant, *, as_of: dt.date | None = None, user=None, adopt_current_policy=False,
+                  reason: str = gettext_noop("evaluated")) -> tuple[SealingFile, bool]:
+    """Apply the rules to the defendant's facts and move the file to the status they give.
+
+    A file keeps the policy version it was first decided under (a policy change never silently
+    rewrites a decision) unless ``adopt_current_policy``. Returns (file, applied): applied is False
+    when the rules' answer is a move the file may not make (a final seal stands until unsealed).
+    """
+    as_of = as_of or _today()
+    file = SealingFile.objects.select_for_update().filter(defendant=defendant).first()
+    if file is None:
+        file = SealingFile(defendant=defendant)
+    policy = file.policy if file.policy_id and not adopt_current_policy else current_policy_version()
+    decision = evaluate(facts_for(defendant), policy.to_policy(), as_of)
+    target = decision.status
+    if file.pk and not file.can_move_to(target):
+        return file, False
+    previous_status = file.status if file.pk else None
+    if (file.pk and file.status == target and file.policy_id == policy.pk
+            and _same_decision(file.decision, decision.to_dict())):
+        return file, True  # nothing moved: no write, no history row (the nightly sweep stays quiet)
+    file.status = target
+    file.regime = decision.regime or ""
+    file.category = decision.category or ""
+    file.eligible = decision.eligible
+    file.seal_date = decision.seal_date
+    file.observation_end = decision.observation_end
+    file.missing = list(decision.missing)
+    file.decision = decision.to_dict()
+    file.policy = policy
+    file.evaluated_at = timezone.now()
+    file.evaluated_as_of = as_of
+    if target == FileStatus.UNDETERMINED:
+        if previous_status != FileStatus.UNDETERMINED or file.facts_due is None:
+            file.facts_due = as_of + dt.timedelta(days=policy.missing_facts_days)
+    else:
+        file.facts_due = None
+    _save(file, reason, user)
+    if target == FileStatus.REVOKED and previous_status != FileStatus.REVOKED:
+        _lift_seals(file, gettext_noop("observation revoked: new intentional crime"), user)
+    return file, True
+
+
+def _same_decision(stored: dict, fresh: dict) -> bool:
+    ignore = {"as_of"}
+    return {k: v for k, v in stored.items() if k not in ignore} == {k: v for k, v in fresh.items() if k not in ignore}
+
+
+def _file_records(file, agency=None):
+    """The record copies a file covers: the defendant's own, and whole-case records once every
+    defendant of the case is hidden (otherwise they stay open, marked J-COVER)."""
+    case = file.defendant.case
+    records = Record.objects.filter(case=case, defendant=file.defendant)
+    statuses = set(case.defendants.values_list("sealing_file__status", flat=True))
+    if statuses and statuses <= set(HIDDEN_STATES):
+        records = Record.objects.filter(case=case).filter(Q(defendant=file.defendant) | Q(defendant__isnull=True))
+    if agency is not None:
+        records = records.filter(holding_agency=agency)
+    return records
+
+
+@transaction.atomic
+def seal_file(file, *, user, today: dt.date | None = None) -> int:
+    """Seal the user's agency's copies of the file's records. Returns how many copies were sealed."""
+    today = today or _today()
+    file = type(file).objects.select_for_update().get(pk=file.pk)
+    if file.status not in HIDDEN_STATES:
+        raise SealingError(gettext_noop("This file is not to be sealed: its decision does not hide the records."))
+    if file.seal_date and file.seal_date > today:
+        raise SealingError(gettext_noop("The seal date has not come yet."))
+    if user.agency_id is None:
+        raise SealingError(gettext_noop("Your account belongs to no agency."))
+    copies = _file_records(file, agency=user.agency).filter(seal__isnull=True)
+    now = timezone.now()
+    count = 0
+    for record in copies:
+        seal = RecordSeal(record=record, sealing_file=file, sealed_at=now, sealed_by=user)
+        _save(seal, gettext_noop("copy sealed"), user)
+        count += 1
+    if count == 0:
+        raise SealingError(gettext_noop("Your agency holds no unsealed copy of this file's records."))
+    return count
+
+
+def _lift_seals(file, reason: str, user) -> int:
+    count = 0
+    for seal in file.seals.select_for_update().filter(lifted_at__isnull=True):
+        seal.lifted_at = timezone.now()
+        seal.lifted_reason = reason
+        _save(seal, reason, user)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def unseal_file(file, *, ground: str, document: str, user):
+    """Lift a final seal, only on a legal ground and with the deciding document (J-UNSEAL-*)."""
+    file = type(file).objects.select_for_update().select_related("defendant__case").get(pk=file.pk)
+    allowed = JUVENILE_GROUNDS if file.regime == "juvenile" else ADULT_GROUNDS
+    if ground not in allowed:
+        raise SealingError(gettext_noop("This ground does not allow unsealing this file."))
+    if not document.strip():
+        raise SealingError(gettext_noop("Name the document that decides the unsealing."))
+    if file.status != FileStatus.SEALED:
+        raise SealingError(gettext_noop("Only a sealed file can be unsealed."))
+    if user.agency_id != file.defendant.case.agency_id:
+        raise SealingError(gettext_noop("Only the handling agency decides an unsealing."))
+    file.status = FileStatus.UNSEALED
+    file.unseal_ground = ground
+    file.unseal_document = document.strip()
+    _save(file, f"{ground}: {document.strip()}", user)
+    _lift_seals(file, f"{ground}: {document.strip()}", user)
+    return file
+
+
+@transaction.atomic
+def record_event(defendant: Defendant, *, kind: str, date: dt.date, document_number: str, user, as_of=None):
+    """Record a new crime or administrative detention, then re-evaluate: the rules revoke or extend."""
+    event = ObservationEvent(defendant=defendant, kind=kind, date=date, document_number=document_number,
+                             created_by=user)
+    _save(event, gettext_noop("event recorded"), user)
+    file, _applied = evaluate_file(defendant, as_of=as_of, user=user, reason=gettext_noop("re-evaluated after an event"))
+    return event, file
+
+
+def revoke_file(file, *, event, user, as_of=None):
+    """Revocation (A-REVOKE) is what the rules decide once the new intentional crime is recorded."""
+    _event, file = record_event(
+        file.defendant, kind=event["kind"], date=event["date"], document_number=event["document_number"], user=user,
+        as_of=as_of,
+    )
+    return file

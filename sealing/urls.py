@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_files
 
 app_name = "sealing"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("records/<int:pk>/", views.record_detail, name="record_detail"),
     path("records/<int:pk>/edit/", views.record_edit, name="record_edit"),
     path("charges/", views.charge_list, name="charge_list"),
+    path("sealing/", views_files.work_queue, name="work_queue"),
+    path("files/<int:pk>/", views_files.file_detail, name="file_detail"),
+    path("files/<int:pk>/seal/", views_files.file_seal, name="file_seal"),
+    path("files/<int:pk>/evaluate/", views_files.file_evaluate, name="file_evaluate"),
+    path("files/<int:pk>/unseal/", views_files.file_unseal, name="file_unseal"),
+    path("files/<int:pk>/events/new/", views_files.event_create, name="event_create"),
 ]

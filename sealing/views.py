@@ -15,6 +15,7 @@ from .filters import CaseFilter, RecordFilter
 from .forms import CaseForm, DefendantForm, DefendantFormSet, RecordForm
 from .history import history_entries
 from .models import Defendant
+from .presentation import STATUS_STYLES
 
 PAGE_SIZE = 25
 
@@ -27,7 +28,7 @@ def _page(request, queryset):
 @permission_required("sealing.view_case", raise_exception=True)
 def case_list(request):
     filterset = CaseFilter(request.GET, queryset=selectors.cases_for(request.user))
-    page = _page(request, filterset.qs.prefetch_related("defendants__person"))
+    page = _page(request, filterset.qs.prefetch_related("defendants__person", "defendants__sealing_file"))
     template = "sealing/_case_rows.html" if request.htmx else "sealing/case_list.html"
     return render(request, template, {"filter": filterset, "page": page})
 
@@ -65,9 +66,19 @@ def case_detail(request, pk):
     records = selectors.records_for(request.user).filter(case=case)
     other_copies = case.records.exclude(pk__in=records.values("pk")).select_related("holding_agency")
     can_change = selectors.case_for_change(request.user, pk).exists()
+    defendants = list(defendants)
+    for d in defendants:
+        file = getattr(d, "sealing_file", None)
+        if file is not None:
+            file.style = STATUS_STYLES.get(file.status, "secondary")
     context = {
         "case": case,
         "defendants": defendants,
+        # J-COVER: a sealed juvenile co-defendant marks the adults' files of the same case
+        "cover": any(
+            getattr(d, "sealing_file", None) and d.sealing_file.regime == "juvenile" and d.sealing_file.eligible
+            for d in defendants
+        ),
         "records": records,
         "other_copies": other_copies,
         "can_change": can_change,
@@ -164,8 +175,9 @@ def record_create(request, pk):
 @login_required
 def record_detail(request, pk):
     record = get_object_or_404(selectors.records_for(request.user), pk=pk)
-    can_change = selectors.records_for_change(request.user).filter(pk=pk).exists()
-    context = {"record": record, "can_change": can_change, "history": history_entries(record)}
+    hidden = record.content_hidden
+    can_change = not hidden and selectors.records_for_change(request.user).filter(pk=pk).exists()
+    context = {"record": record, "hidden": hidden, "can_change": can_change, "history": history_entries(record)}
     return render(request, "sealing/record_detail.html", context)
 
 
@@ -173,6 +185,9 @@ def record_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def record_edit(request, pk):
     record = get_object_or_404(selectors.records_for_change(request.user).select_related("case"), pk=pk)
+    if record.content_hidden:
+        messages.error(request, _("A sealed record cannot be edited."))
+        return redirect("sealing:record_detail", pk=record.pk)
     form = RecordForm(request.POST or None, instance=record, case=record.case)
     if request.method == "POST" and form.is_valid():
         services.update_record(user=request.user, record=record, data=form.cleaned_data)

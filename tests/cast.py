@@ -61,7 +61,8 @@ def make_cast() -> Cast:
     )
 
 
-def defendant_data(name="张三", birth=dt.date(2000, 5, 1), charge="盗窃罪", serial=1, **overrides) -> dict:
+def defendant_data(name="张三", birth=dt.date(2000, 5, 1), charge="抢劫罪", serial=1, **overrides) -> dict:
+    """An adult robbery, four years: not eligible for sealing, so the records stay open unless a test says otherwise."""
     data = {
         "name": name,
         "id_number": make_id_number("440104", birth, serial),
@@ -69,11 +70,11 @@ def defendant_data(name="张三", birth=dt.date(2000, 5, 1), charge="盗窃罪",
         "charges": list(Charge.objects.filter(name=charge)),
         "disposition": Disposition.SENTENCED,
         "sentence_kind": SentenceKind.FIXED_TERM,
-        "sentence_months": 10,
+        "sentence_months": 48,
         "suspended": False,
         "probation_months": None,
         "judgment_effective_date": dt.date(2024, 6, 1),
-        "sentence_completed_date": dt.date(2025, 4, 1),
+        "sentence_completed_date": None,
         "plea": True,
         "surrender": False,
         "good_conduct": False,
@@ -85,11 +86,12 @@ def defendant_data(name="张三", birth=dt.date(2000, 5, 1), charge="盗窃罪",
     return data
 
 
-def enter_case(clerk, number="（2024）粤0104刑初1号", defendants=None, content="被告人张三于2024年1月盗窃手机一部。"):
+def enter_case(clerk, number="（2024）粤0104刑初1号", defendants=None, content="被告人张三于2024年1月盗窃手机一部。",
+               offense_date=dt.date(2024, 1, 10)):
     """A case of the clerk's agency with one record copy held by that agency."""
     case = services.create_case(
         user=clerk,
-        case_data={"case_number": number, "year": 2024, "offense_date": dt.date(2024, 1, 10), "summary": ""},
+        case_data={"case_number": number, "year": offense_date.year, "offense_date": offense_date, "summary": ""},
         defendants=defendants or [defendant_data()],
     )
     record = services.create_record(

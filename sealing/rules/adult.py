@@ -146,6 +146,14 @@ def a_cat(facts: CaseFacts, policy: Policy) -> tuple[str | None, TraceStep, list
         return None, TraceStep("A-CAT", PAPER, "undetermined", "未记录罪名，无法划分微罪、轻罪", used), ["charges"]
     missing, notes = _missing_charge_facts(charges, policy)
     if missing:
+        # One charge above micro level settles "not micro"; a serious sentence then needs nothing more.
+        if any(charge_is_micro(c, policy) is False for c in charges):
+            level, why, _ = imposed_sentence_level(facts, policy)
+            if level == SERIOUS:
+                return SERIOUS, TraceStep(
+                    "A-CAT", PAPER, SERIOUS,
+                    "；".join(notes) + f"；但已有罪名法定最高刑超过微罪标准，不属于微罪；{why}，不属于轻罪", used,
+                ), []
         return None, TraceStep(
             "A-CAT", PAPER, "undetermined", "；".join(notes) + "，无法判断是否属于微罪", used,
         ), missing
@@ -354,10 +362,12 @@ def a_event(event: Event, start: dt.date, end: dt.date, policy: Policy) -> tuple
             used,
         )
     if event.kind == "intentional_crime":
+        effect = ("撤销附条件封存，记录恢复公开" if policy.mode == "seal_then_observe"
+                  else "撤销附条件封存，考察期满后不予封存，记录保持公开")
         return "revoked", end, TraceStep(
             "A-REVOKE", PAPER, "revoked",
             f"考察期内（{dates.zh(start)}至{dates.zh(end)}）于{dates.zh(event.date)}记录{what}（判决生效），"
-            "撤销附条件封存，记录恢复公开",
+            + effect,
             used,
         )
     new_end = dates.add_months(end, policy.extension_months)
@@ -396,6 +406,11 @@ def a_mode(policy: Policy, status: str, start: dt.date | None, end: dt.date | No
                    f"考察期至{dates.zh(end)}，届满未撤销即转为正式封存")
     elif status == "observing":
         message = f"先考察后封存：考察期自{dates.zh(start)}起至{dates.zh(end)}，期间记录不封存，届满后封存"
+    elif status == "revoked" and policy.mode == "seal_then_observe":
+        message = (f"先封存后考察：自{dates.zh(start)}起的附条件封存因考察期内撤销而解除，记录恢复公开，"
+                   "不再转为正式封存")
+    elif status == "revoked":
+        message = f"先考察后封存：考察期（至{dates.zh(end)}）内被撤销，记录不予封存，保持公开"
     else:  # sealed
         message = f"考察期已于{dates.zh(end)}届满且未被撤销，正式封存"
     return TraceStep("A-MODE", PAPER, status, message, used)
@@ -415,11 +430,16 @@ def evaluate_adult(facts: CaseFacts, policy: Policy, as_of: dt.date, trace: list
 
     excl = a_excl(facts.charges)
     trace.extend(excl)
-    if excl[0].outcome == "not_eligible":
-        return decision("not_eligible", False)
+    excluded = excl[0].outcome == "not_eligible"
 
+    # A-CAT classifies the case whatever its nature ("micro and not excluded" → A-MICRO): an excluded
+    # case still reports its category; an exclusion decides even when the category cannot be told.
     category, step, missing = a_cat(facts, policy)
     trace.append(step)
+    if excluded:
+        if category == SERIOUS:
+            trace.append(a_serious())
+        return decision("not_eligible", False, category)
     if category is None:
         return decision("undetermined", None, missing=missing)
     if category == SERIOUS:
@@ -477,6 +497,9 @@ def evaluate_adult(facts: CaseFacts, policy: Policy, as_of: dt.date, trace: list
 
     seal_date = start if policy.mode == "seal_then_observe" else end
     if revoked:
+        trace.append(a_mode(policy, "revoked", start, end))
+        # observe_then_seal: revoked before its end, the record was never hidden → no seal date
+        seal_date = start if policy.mode == "seal_then_observe" else None
         return decision("revoked", True, category, seal_date, end, start=start)
     if as_of < start:
         status = "pending"

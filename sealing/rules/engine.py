@@ -8,7 +8,7 @@ import datetime as dt
 
 from . import juvenile
 from .adult import evaluate_adult
-from .facts import DISPOSITION_ZH, CaseFacts, Decision, TraceStep, describe_sentence
+from .facts import DISPOSITION_ZH, RELATED_DISPOSITIONS, CaseFacts, Decision, TraceStep, describe_sentence
 from .policy import DEFAULT_POLICY, Policy
 
 
@@ -48,12 +48,17 @@ def evaluate(facts: CaseFacts, policy: Policy | None = None, as_of: dt.date | No
             classified = juvenile.classify_sentence(facts, policy)
             outcome, step, _ = classified
             sentence_text = _sentence_text(facts)
-            if outcome != juvenile.OVER:
+            # Measures art. 4 ¶2 keeps the whole case juvenile only for a sentence meeting J-SENT or
+            # J-EXEMPT; a non-prosecution or other related-record outcome is neither (RULES.md J-SPAN).
+            related = facts.disposition in RELATED_DISPOSITIONS
+            if outcome != juvenile.OVER and not related:
                 # sealable, or the sentence is not recorded (then §2 reports it as undetermined)
-                trace.append(juvenile.j_span(facts, "juvenile", sentence_text))
+                known = outcome != juvenile.UNKNOWN
+                trace.append(juvenile.j_span(facts, "juvenile", sentence_text, known))
                 return juvenile.evaluate_juvenile(facts, policy, as_of, trace, classified)
             trace.append(juvenile.j_span(facts, "adult", sentence_text))
-            trace.append(step)
+            if not related:
+                trace.append(step)
         else:
             trace.append(juvenile.j_span(facts, "adult"))
     return evaluate_adult(facts, policy, as_of, trace)

@@ -17,7 +17,6 @@ from .facts import (
     DISPOSITIONS,
     EVENT_KINDS,
     SENTENCE_KINDS,
-    SENTENCE_KINDS_WITH_MONTHS,
     CaseFacts,
     ChargeInfo,
     Decision,
@@ -154,11 +153,11 @@ def _charges(obj: dict, lookup: Lookup | None) -> tuple[ChargeInfo, ...]:
     return tuple(charges)
 
 
-def _sentence(obj: dict, disposition: str) -> Sentence | None:
+def _sentence(obj: dict) -> Sentence | None:
+    """A sentence that is absent (or lacks its months / probation) is a missing fact, not bad input:
+    the engine answers `undetermined` and names it in `missing` (DESIGN.md). Wrong types are errors."""
     value = obj.get("sentence")
     if value is None:
-        if disposition == "sentenced":
-            raise InputError("sentence", "is required when disposition is 'sentenced'")
         return None
     if not isinstance(value, dict):
         raise InputError("sentence", "must be an object")
@@ -168,18 +167,12 @@ def _sentence(obj: dict, disposition: str) -> Sentence | None:
     if kind not in SENTENCE_KINDS:
         raise InputError("sentence.kind", f"must be one of {', '.join(SENTENCE_KINDS)}")
     months = value.get("months")
-    if months is None:
-        if kind in SENTENCE_KINDS_WITH_MONTHS:
-            raise InputError("sentence.months", f"is required for a {kind} sentence")
-    else:
+    if months is not None:
         months = _non_negative_int(months, "sentence.months")
     suspended = value.get("suspended")
     suspended = False if suspended is None else _bool(suspended, "sentence.suspended")
     probation = value.get("probation_months")
-    if probation is None:
-        if suspended:
-            raise InputError("sentence.probation_months", "is required for a suspended sentence")
-    else:
+    if probation is not None:
         probation = _non_negative_int(probation, "sentence.probation_months")
     return Sentence(kind=kind, months=months, suspended=suspended, probation_months=probation)
 
@@ -232,10 +225,12 @@ def parse_case(obj: Any, lookup: Lookup | None, today: dt.date) -> tuple[CaseFac
     charges = _charges(obj, lookup)
     disposition = obj.get("disposition")
     if disposition is None:
-        raise InputError("disposition", "is required")
+        if obj.get("sentence") is None:
+            raise InputError("disposition", "is required")
+        disposition = "sentenced"  # a sentence given says so
     if disposition not in DISPOSITIONS:
         raise InputError("disposition", f"must be one of {', '.join(DISPOSITIONS)}")
-    sentence = _sentence(obj, disposition)
+    sentence = _sentence(obj)
     effective = _optional_date(obj, "judgment_effective_date")
     completed = _optional_date(obj, "sentence_completed_date")
     circumstances = _circumstances(obj)

@@ -78,7 +78,7 @@ def spans_eighteenth_birthday(facts: CaseFacts) -> bool:
     return facts.offense_start_date <= eighteenth < facts.offense_date
 
 
-def j_span(facts: CaseFacts, outcome: str, sentence_text: str = "") -> TraceStep:
+def j_span(facts: CaseFacts, outcome: str, sentence_text: str = "", sentence_known: bool = True) -> TraceStep:
     eighteenth = dates.eighteenth_birthday(facts.birth_date)
     used = {
         "offense_start_date": facts.offense_start_date,
@@ -92,6 +92,8 @@ def j_span(facts: CaseFacts, outcome: str, sentence_text: str = "") -> TraceStep
     )
     if outcome == "undetermined":
         message = span + "，需由办案人员认定主要犯罪行为是否在十八周岁前实施，暂无法确定适用的规则"
+    elif outcome == "juvenile" and not sentence_known:
+        message = span + "，主要犯罪行为在十八周岁前实施，是否全案适用未成年人犯罪记录封存取决于所判刑罚，但刑罚未记录"
     elif outcome == "juvenile":
         message = span + f"，主要犯罪行为在十八周岁前实施，且{sentence_text}符合封存条件，全案适用未成年人犯罪记录封存"
     elif facts.main_conduct_before_18:
@@ -205,18 +207,20 @@ def j_retro(effective: dt.date) -> TraceStep:
 
 def j_event(event, birth: dt.date) -> TraceStep:
     used = {"event_date": event.date, "event_kind": event.kind}
-    if event.kind == "intentional_crime":
-        if event.date > dates.eighteenth_birthday(birth):
-            return TraceStep(
-                "J-ADULT-AGAIN", SRC_ADULT_AGAIN, "stays_sealed",
-                f"{dates.zh(event.date)}记录成年后又故意犯罪：原未成年人犯罪记录继续封存，新的裁判文书可载明之前的犯罪记录"
-                "（法院为此所作查询属司法查询）",
-                used,
-            )
+    is_crime = event.kind in ("intentional_crime", "negligent_crime")
+    if is_crime and event.date <= dates.eighteenth_birthday(birth):
+        # J-UNSEAL-NEW speaks of any new crime committed while under 18, intentional or negligent
         return TraceStep(
             "J-UNSEAL-NEW", SRC_UNSEAL, "review",
-            f"{dates.zh(event.date)}记录未成年时又犯新罪：仅当数罪并罚后决定执行的刑罚超过五年有期徒刑时才解除封存，"
-            "须依据相关法律文书办理，目前记录继续封存",
+            f"{dates.zh(event.date)}记录未成年时又犯新罪（{EVENT_ZH[event.kind]}）：仅当数罪并罚后决定执行的刑罚"
+            "超过五年有期徒刑时才解除封存，须依据相关法律文书办理，目前记录继续封存",
+            used,
+        )
+    if event.kind == "intentional_crime":
+        return TraceStep(
+            "J-ADULT-AGAIN", SRC_ADULT_AGAIN, "stays_sealed",
+            f"{dates.zh(event.date)}记录成年后又故意犯罪：原未成年人犯罪记录继续封存，新的裁判文书可载明之前的犯罪记录"
+            "（法院为此所作查询属司法查询）",
             used,
         )
     return TraceStep(

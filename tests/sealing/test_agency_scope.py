@@ -15,6 +15,11 @@ OBJECT_URLS = {
     "record_create": lambda case, record: {"pk": case.pk},
     "record_detail": lambda case, record: {"pk": record.pk},
     "record_edit": lambda case, record: {"pk": record.pk},
+    "file_detail": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
+    "file_seal": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
+    "file_evaluate": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
+    "file_unseal": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
+    "event_create": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
 }
 
 
@@ -33,7 +38,9 @@ def test_clerk_of_agency_b_gets_404_for_agency_a_objects(cast, login, name, meth
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("name", ["case_detail", "case_edit", "defendant_edit", "record_detail", "record_edit"])
+@pytest.mark.parametrize(
+    "name", ["case_detail", "case_edit", "defendant_edit", "record_detail", "record_edit", "file_detail", "event_create"]
+)
 def test_clerk_of_agency_a_opens_own_objects(cast, login, name):
     case, record = enter_case(cast.clerk_a)
     url = reverse(f"sealing:{name}", kwargs=OBJECT_URLS[name](case, record))

@@ -16,6 +16,7 @@ CATALOGUE = {c.name: c for c in (
     ChargeInfo("妨害公务罪", "fixed_term", 36, high_incidence=True),
     ChargeInfo("盗窃罪", "life", high_incidence=True),
     ChargeInfo("侮辱罪", "fixed_term", 36),
+    ChargeInfo("开设赌场罪", "fixed_term", 60, high_incidence=True),
     ChargeInfo("交通肇事罪", "fixed_term", 180, negligent=True),
     ChargeInfo("煽动分裂国家罪", "life", national_security=True),
     ChargeInfo("宣扬恐怖主义、极端主义罪", "fixed_term", 180, terrorism=True),
@@ -25,6 +26,18 @@ CATALOGUE = {c.name: c for c in (
     ChargeInfo("法定刑未录入罪", None),
     ChargeInfo("最高刑月数未录入罪", "fixed_term", None),
 )}
+
+# Every id a trace may carry: RULES.md §2–3 (a finer id such as A-EXCL-DRUG counts for A-EXCL).
+RULES_MD_IDS = (
+    "J-AGE", "J-SPAN", "J-SENT", "J-EXEMPT", "J-RELATED", "J-OVER", "J-WHEN", "J-RETRO", "J-COVER",
+    "J-NOCRIME-TYPE", "J-UNSEAL-NEW", "J-UNSEAL-HIDDEN", "J-UNSEAL-RETRIAL", "J-ADULT-AGAIN",
+    "A-EXCL", "A-CAT", "A-SERIOUS", "A-MICRO", "A-LIGHT", "A-MODE", "A-START", "A-OBS", "A-CS",
+    "A-REVOKE", "A-EXTEND",
+)
+
+
+def is_rules_md_id(rule):
+    return any(rule == known or rule.startswith(known + "-") for known in RULES_MD_IDS)
 
 AS_OF = D("2025-01-01")
 
@@ -71,7 +84,9 @@ MICRO_SEALED = dict(status="sealed", eligible=True, regime="adult", category="mi
                     seal_date=D("2022-09-01"), observation_end=D("2023-09-01"))
 LIGHT_OBSERVING = dict(status="provisionally_sealed", eligible=True, regime="adult", category="light",
                        seal_date=D("2023-04-01"), observation_end=D("2025-04-01"))
-EXCLUDED = dict(status="not_eligible", eligible=False, regime="adult", category=None,
+# An excluded case still reports its A-CAT category ("micro and not excluded" → A-MICRO): the
+# exclusion decides eligibility, not the classification.
+EXCLUDED = dict(status="not_eligible", eligible=False, regime="adult", category="light",
                 seal_date=None, observation_end=None)
 LIGHT_REFUSED = dict(status="not_eligible", eligible=False, category="light", seal_date=None,
                      observation_end=None)
@@ -83,7 +98,7 @@ OBSERVE_FIRST = Policy(mode="observe_then_seal", version="observe-first")
 CASES = [
     # --- A-EXCL: each family, whatever the sentence ----------------------------------------
     pytest.param(dict(charges=("煽动分裂国家罪",), sentence=ft(24)),
-                 dict(EXCLUDED, rules=["A-EXCL-NATSEC"], absent=["A-CAT"]),
+                 dict(EXCLUDED, rules=["A-EXCL-NATSEC", "A-CAT"], absent=["A-LIGHT", "A-START"]),
                  id="national_security_excluded"),
     pytest.param(dict(charges=("宣扬恐怖主义、极端主义罪",), sentence=ft(12)),
                  dict(EXCLUDED, rules=["A-EXCL-TERROR"]), id="terrorism_excluded"),
@@ -94,8 +109,15 @@ CASES = [
     pytest.param(dict(charges=("危险驾驶罪", "非法持有毒品罪")),
                  dict(EXCLUDED, rules=["A-EXCL-DRUG"]), id="drug_charge_beside_micro_charge_excluded"),
     pytest.param(dict(charges=("某未录入罪名", "容留他人吸毒罪")),
-                 dict(EXCLUDED, rules=["A-EXCL-DRUG"]),
+                 dict(EXCLUDED, category=None, missing=[], rules=["A-EXCL-DRUG"]),
                  id="exclusion_decides_even_beside_unknown_charge"),
+    pytest.param(dict(charges=("非法持有毒品罪",), sentence=ft(84)),
+                 dict(EXCLUDED, category="serious", rules=["A-EXCL-DRUG", "A-SERIOUS"]),
+                 id="excluded_and_serious_names_both"),
+    pytest.param(dict(charges=("危险驾驶罪", "容留他人吸毒罪"), prior_convictions=0,
+                      circumstances=circ("plea", "surrender")),
+                 dict(EXCLUDED, rules=["A-EXCL-DRUG"], absent=["A-MICRO", "A-LIGHT"]),
+                 id="drug_charge_excluded_despite_plea_and_first_offence"),
     # --- A-CAT micro / A-MICRO --------------------------------------------------------------
     pytest.param(dict(), dict(MICRO_SEALED, rules=["A-EXCL", "A-CAT", "A-MICRO", "A-START", "A-OBS", "A-MODE"]),
                  id="dangerous_driving_micro_sealed_after_12_months"),
@@ -317,8 +339,8 @@ CASES = [
                  id="day_before_start_is_pending"),
     # --- A-REVOKE / A-EXTEND ---------------------------------------------------------------
     pytest.param(light(events=(ev("2024-01-01", "intentional_crime"),)),
-                 dict(LIGHT_OBSERVING, status="revoked", eligible=True, rules=["A-REVOKE"],
-                      outcomes={"A-REVOKE": "revoked"}, absent=["A-MODE"]),
+                 dict(LIGHT_OBSERVING, status="revoked", eligible=True, rules=["A-REVOKE", "A-MODE"],
+                      outcomes={"A-REVOKE": "revoked", "A-MODE": "revoked"}),
                  id="intentional_crime_during_observation_revokes"),
     pytest.param(light(events=(ev("2023-04-01", "intentional_crime"),)),
                  dict(LIGHT_OBSERVING, status="revoked"),
@@ -338,8 +360,8 @@ CASES = [
     pytest.param(light(events=(ev("2025-02-01", "intentional_crime"),)), LIGHT_OBSERVING,
                  id="event_after_as_of_is_ignored"),
     pytest.param(light(events=(ev("2024-01-01", "intentional_crime"),), policy=OBSERVE_FIRST),
-                 dict(LIGHT_OBSERVING, status="revoked", seal_date=D("2025-04-01")),
-                 id="intentional_crime_in_observe_then_seal_revokes"),
+                 dict(LIGHT_OBSERVING, status="revoked", seal_date=None, observation_end=D("2025-04-01")),
+                 id="intentional_crime_in_observe_then_seal_revokes_never_sealed"),
     pytest.param(dict(events=(ev("2023-03-01", "negligent_crime"),), as_of=D("2023-12-01")),
                  dict(MICRO_SEALED, status="provisionally_sealed", observation_end=D("2024-03-01"),
                       rules=["A-EXTEND"], outcomes={"A-EXTEND": "extended"}),
@@ -367,6 +389,104 @@ CASES = [
                       as_of=D("2024-05-01")),
                  dict(status="provisionally_sealed", observation_end=D("2024-08-29")),
                  id="extension_adds_6_calendar_months_to_the_current_end"),
+    # --- more A-START ------------------------------------------------------------------------
+    pytest.param(dict(sentence=Sentence("detention", 3, True, 6), sentence_completed_date=None),
+                 dict(MICRO_SEALED, seal_date=D("2022-12-01"), observation_end=D("2023-12-01")),
+                 id="micro_suspended_detention_starts_at_end_of_probation"),
+    pytest.param(light(sentence=ft(36, probation=48)),
+                 dict(status="pending", eligible=True, category="light", seal_date=D("2026-06-01"),
+                      observation_end=D("2029-06-01")),
+                 id="suspended_36_months_pending_until_probation_ends_then_36_months"),
+    pytest.param(light(sentence=Sentence("detention", 6, True, 12)),
+                 dict(LIGHT_OBSERVING, seal_date=D("2023-06-01"), observation_end=D("2025-06-01")),
+                 id="light_suspended_detention_probation_end_then_24_months"),
+    pytest.param(light(sentence=Sentence("fine_only"), judgment_effective_date=D("2025-02-01")),
+                 dict(status="pending", eligible=True, category="light", seal_date=D("2025-02-01"),
+                      observation_end=D("2027-02-01")),
+                 id="fine_only_judgment_not_yet_effective_is_pending"),
+    pytest.param(dict(sentence_completed_date=D("2025-03-01")),
+                 dict(MICRO_SEALED, status="pending", seal_date=D("2025-03-01"), observation_end=D("2026-03-01")),
+                 id="recorded_completion_after_as_of_is_pending_with_dates"),
+    pytest.param(light(as_of=D("2023-03-31"), policy=OBSERVE_FIRST),
+                 dict(LIGHT_OBSERVING, status="pending", seal_date=D("2025-04-01")),
+                 id="observe_then_seal_before_start_is_pending_with_end_as_seal_date"),
+    pytest.param(light(sentence=ft(24), judgment_effective_date=D("2024-06-01"), sentence_completed_date=None,
+                       events=(ev("2024-09-01", "intentional_crime"),)),
+                 dict(status="pending", eligible=True, seal_date=None, observation_end=None, absent=["A-REVOKE"]),
+                 id="crime_while_still_serving_does_not_revoke_a_pending_case"),
+    pytest.param(light(disposition="exempted", sentence=None, circumstances=circ()),
+                 dict(LIGHT_REFUSED, rules=["A-LIGHT-CONDITION"]),
+                 id="light_exempted_without_condition_not_eligible"),
+    # --- more A-CAT / A-LIGHT -------------------------------------------------------------------
+    pytest.param(light(charges=("开设赌场罪",), sentence=ft(36), circumstances=circ()),
+                 dict(LIGHT_OBSERVING, observation_end=D("2026-04-01")),
+                 id="high_incidence_charge_with_five_year_max_36_months_light"),
+    pytest.param(light(charges=("开设赌场罪",), sentence=ft(37), circumstances=circ()), SERIOUS,
+                 id="high_incidence_charge_37_months_serious"),
+    pytest.param(light(charges=("交通肇事罪",), sentence=ft(24), circumstances=circ(), prior_convictions=2),
+                 dict(LIGHT_REFUSED, rules=["A-LIGHT-PRIOR"], absent=["A-LIGHT-CONDITION"]),
+                 id="negligent_charge_with_priors_not_eligible"),
+    pytest.param(light(sentence=ft(24), circumstances=circ("surrender")),
+                 dict(LIGHT_OBSERVING, observation_end=D("2026-04-01")),
+                 id="surrender_only_long_tier"),
+    pytest.param(dict(charges=("危险驾驶罪", "交通肇事罪"), sentence=ft(12),
+                      sentence_completed_date=D("2023-04-01")),
+                 dict(LIGHT_OBSERVING, observation_end=D("2025-04-01"), rules=["A-LIGHT"], absent=["A-MICRO"]),
+                 id="micro_charge_beside_negligent_charge_is_light_and_qualifies"),
+    pytest.param(dict(charges=("妨害安全驾驶罪",), sentence=ft(10), sentence_completed_date=D("2023-04-01"),
+                      policy=ONE_YEAR),
+                 dict(status="sealed", category="micro", seal_date=D("2023-04-01"),
+                      observation_end=D("2024-04-01")),
+                 id="one_year_max_charge_with_fixed_term_micro_tier_under_1_year_policy"),
+    pytest.param(dict(charges=("不在目录的罪名", "侮辱罪"), sentence=ft(48)),
+                 dict(status="not_eligible", eligible=False, category="serious", missing=[], rules=["A-SERIOUS"]),
+                 id="unknown_charge_beside_serious_sentence_is_still_serious"),
+    pytest.param(dict(charges=("不在目录的罪名", "侮辱罪"), sentence=ft(10), circumstances=circ("plea")),
+                 dict(status="undetermined", eligible=None, category=None,
+                      missing=["charges[0].statutory_max"]),
+                 id="unknown_charge_beside_light_sentence_is_undetermined"),
+    # --- more A-OBS / A-CS ------------------------------------------------------------------------
+    pytest.param(light(community_service_hours=59),
+                 dict(LIGHT_OBSERVING, status="sealed", observation_end=D("2024-11-01")),
+                 id="community_service_59_hours_is_5_whole_months"),
+    pytest.param(light(community_service_hours=60),
+                 dict(LIGHT_OBSERVING, status="sealed", observation_end=D("2024-10-01")),
+                 id="community_service_exactly_at_cap_light_short"),
+    pytest.param(light(sentence=ft(24), community_service_hours=89),
+                 dict(LIGHT_OBSERVING, observation_end=D("2025-08-01")),
+                 id="community_service_89_hours_light_long_8_months"),
+    pytest.param(light(circumstances=circ("plea", "good_conduct"), community_service_hours=500),
+                 dict(LIGHT_OBSERVING, status="sealed", observation_end=D("2024-04-01"),
+                      rules=["A-OBS-GOOD", "A-CS"]),
+                 id="light_short_good_conduct_and_capped_service_24_minus_6_minus_6"),
+    pytest.param(light(sentence=ft(12, probation=12)),
+                 dict(LIGHT_OBSERVING, seal_date=D("2023-06-01"), observation_end=D("2025-06-01")),
+                 id="suspended_12_months_is_short_tier"),
+    # --- more A-REVOKE / A-EXTEND -----------------------------------------------------------------
+    pytest.param(dict(events=(ev("2023-03-01", "negligent_crime"), ev("2023-03-01", "administrative_detention"))),
+                 dict(MICRO_SEALED, observation_end=D("2024-09-01")),
+                 id="two_events_on_one_day_extend_twice"),
+    pytest.param(dict(events=(ev("2022-09-01", "negligent_crime"),)),
+                 dict(MICRO_SEALED, observation_end=D("2024-03-01")),
+                 id="negligent_crime_on_start_date_extends"),
+    pytest.param(dict(events=(ev("2023-03-01", "negligent_crime"),), policy=OBSERVE_FIRST, as_of=D("2023-12-01")),
+                 dict(MICRO_SEALED, status="observing", seal_date=D("2024-03-01"), observation_end=D("2024-03-01")),
+                 id="observe_then_seal_extension_moves_the_seal_date"),
+    pytest.param(dict(events=(ev("2023-03-01", "negligent_crime"), ev("2024-03-01", "intentional_crime"))),
+                 dict(MICRO_SEALED, observation_end=D("2024-03-01"), outcomes={"A-REVOKE": "no_effect"}),
+                 id="intentional_crime_on_extended_end_day_does_not_revoke"),
+    pytest.param(dict(events=(ev("2023-03-01", "negligent_crime"), ev("2024-02-29", "intentional_crime"))),
+                 dict(MICRO_SEALED, status="revoked", observation_end=D("2024-03-01")),
+                 id="intentional_crime_day_before_extended_end_revokes"),
+    pytest.param(dict(events=(ev("2023-05-01", "intentional_crime"),), as_of=D("2023-05-01")),
+                 dict(MICRO_SEALED, status="revoked"),
+                 id="intentional_crime_on_as_of_counts"),
+    pytest.param(dict(events=(ev("2023-05-01", "intentional_crime"), ev("2023-06-01", "negligent_crime"))),
+                 dict(MICRO_SEALED, status="revoked", observation_end=D("2023-09-01"), absent=["A-EXTEND"]),
+                 id="nothing_after_a_revocation_counts"),
+    pytest.param(dict(events=(ev("2023-03-01", "administrative_detention"),), as_of=D("2023-10-01")),
+                 dict(MICRO_SEALED, status="provisionally_sealed", observation_end=D("2024-03-01")),
+                 id="extension_keeps_a_would_be_final_seal_provisional"),
 ]
 
 
@@ -394,6 +514,7 @@ def test_adult_rules(overrides, expected):
         assert decision.seal_date is None and decision.observation_end is None
     for step in decision.trace:
         assert step.rule and step.source and step.message
+    assert all(is_rules_md_id(r) for r in decision.rule_ids), decision.rule_ids
 
 
 def test_adult_trace_order_follows_evaluation():
@@ -401,6 +522,20 @@ def test_adult_trace_order_follows_evaluation():
                              events=(ev("2023-03-01", "negligent_crime"),)), Policy(), AS_OF)
     assert decision.rule_ids == ["J-AGE", "A-EXCL", "A-CAT", "A-MICRO", "A-START", "A-OBS",
                                  "A-OBS-GOOD", "A-CS", "A-EXTEND", "A-MODE"]
+    revoked = evaluate(case(events=(ev("2023-01-01", "intentional_crime"),)), Policy(), AS_OF)
+    assert revoked.rule_ids == ["J-AGE", "A-EXCL", "A-CAT", "A-MICRO", "A-START", "A-OBS", "A-REVOKE", "A-MODE"]
+    excluded = evaluate(case(charges=("容留他人吸毒罪",)), Policy(), AS_OF)
+    assert excluded.rule_ids == ["J-AGE", "A-EXCL-DRUG", "A-CAT"]
+
+
+def test_revoked_decision_fields():
+    data = evaluate(case(**light(events=(ev("2024-01-01", "intentional_crime"),))), Policy(), AS_OF).to_dict()
+    assert {k: data[k] for k in ("regime", "category", "eligible", "status", "seal_date", "observation_end")} == {
+        "regime": "adult", "category": "light", "eligible": True, "status": "revoked",
+        "seal_date": "2023-04-01", "observation_end": "2025-04-01",
+    }
+    assert data["missing"] == []
+    assert "恢复公开" in [s for s in data["trace"] if s["rule"] == "A-REVOKE"][0]["message"]
 
 
 def test_missing_light_condition_is_named_in_the_trace():

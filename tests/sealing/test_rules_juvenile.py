@@ -16,6 +16,18 @@ CATALOGUE = {
     "参加黑社会性质组织罪": ChargeInfo("参加黑社会性质组织罪", "fixed_term", 84, organized_crime=True),
 }
 
+# Every id a trace may carry: RULES.md §2–3 (a finer id such as A-EXCL-DRUG counts for A-EXCL).
+RULES_MD_IDS = (
+    "J-AGE", "J-SPAN", "J-SENT", "J-EXEMPT", "J-RELATED", "J-OVER", "J-WHEN", "J-RETRO", "J-COVER",
+    "J-NOCRIME-TYPE", "J-UNSEAL-NEW", "J-UNSEAL-HIDDEN", "J-UNSEAL-RETRIAL", "J-ADULT-AGAIN",
+    "A-EXCL", "A-CAT", "A-SERIOUS", "A-MICRO", "A-LIGHT", "A-MODE", "A-START", "A-OBS", "A-CS",
+    "A-REVOKE", "A-EXTEND",
+)
+
+
+def is_rules_md_id(rule):
+    return any(rule == known or rule.startswith(known + "-") for known in RULES_MD_IDS)
+
 BIRTH = D("2004-06-15")  # 18th birthday: 2022-06-15
 AS_OF = D("2025-01-01")
 
@@ -205,6 +217,81 @@ CASES = [
     pytest.param(dict(events=(Event(D("2021-06-01"), "intentional_crime"),)),
                  dict(SEALED_2021, rules=["J-UNSEAL-NEW"], absent=["J-ADULT-AGAIN"]),
                  id="new_crime_while_still_minor_needs_review_stays_sealed"),
+    pytest.param(dict(events=(Event(D("2021-06-01"), "negligent_crime"),)),
+                 dict(SEALED_2021, rules=["J-UNSEAL-NEW"], outcomes={"J-UNSEAL-NEW": "review"}),
+                 id="negligent_new_crime_while_still_minor_also_needs_review"),
+    pytest.param(dict(events=(Event(D("2022-06-15"), "intentional_crime"),)),
+                 dict(SEALED_2021, outcomes={"J-UNSEAL-NEW": "review"}, absent=["J-ADULT-AGAIN"]),
+                 id="new_crime_on_18th_birthday_is_a_crime_while_minor"),
+    pytest.param(dict(events=(Event(D("2022-06-16"), "intentional_crime"),)),
+                 dict(SEALED_2021, rules=["J-ADULT-AGAIN"], absent=["J-UNSEAL-NEW"]),
+                 id="new_crime_day_after_18th_birthday_is_adult_again"),
+    pytest.param(dict(events=(Event(D("2023-05-01"), "intentional_crime"),), as_of=D("2023-04-30")),
+                 dict(SEALED_2021, absent=["J-ADULT-AGAIN"]),
+                 id="event_after_as_of_is_not_yet_in_the_trace"),
+    # --- no observation, no adult conditions for minors ------------------------------------
+    pytest.param(dict(prior_convictions=3, circumstances=frozenset({"good_conduct"}),
+                      community_service_hours=200),
+                 dict(SEALED_2021, observation_end=None, absent=["A-OBS", "A-CS", "A-LIGHT"]),
+                 id="priors_good_conduct_and_service_change_nothing_for_a_minor"),
+    pytest.param(dict(sentence=ft(61), judgment_effective_date=D("2012-01-01")),
+                 dict(OVER, observation_end=None, absent=["J-RETRO", "J-WHEN"]),
+                 id="not_eligible_juvenile_has_no_seal_date_and_no_observation_end"),
+    pytest.param(dict(disposition="exempted", sentence=None, judgment_effective_date=D("2012-03-01")),
+                 dict(SEALED_2021, seal_date=D("2012-03-01"), rules=["J-EXEMPT", "J-RETRO"]),
+                 id="old_exemption_sealed_retroactively"),
+    pytest.param(dict(disposition="coercive_measure", sentence=None, charges=(),
+                      judgment_effective_date=D("2024-12-20")),
+                 dict(SEALED_2021, seal_date=D("2024-12-20"), rules=["J-RELATED", "J-WHEN"]),
+                 id="coercive_measure_only_without_charges_sealed_at_decision_date"),
+    pytest.param(dict(sentence=Sentence("fine_only"), judgment_effective_date=D("2025-01-02")),
+                 dict(status="pending", eligible=True, seal_date=D("2025-01-02"), observation_end=None),
+                 id="fine_only_not_yet_effective_is_pending"),
+    pytest.param(dict(sentence=Sentence("surveillance", 24, True, 36)), dict(SEALED_2021, rules=["J-SENT"]),
+                 id="suspended_surveillance_sealed"),
+    pytest.param(dict(disposition="exempted", sentence=None, judgment_effective_date=None),
+                 dict(status="undetermined", eligible=None, seal_date=None, missing=["judgment_effective_date"]),
+                 id="exempted_without_effective_date_is_undetermined"),
+    # --- J-SPAN, more boundaries -------------------------------------------------------------
+    pytest.param(dict(offense_start_date=D("2022-01-01"), offense_date=D("2022-09-01"),
+                      main_conduct_before_18=True, sentence=ft(60), judgment_effective_date=D("2023-03-01")),
+                 dict(status="sealed", regime="juvenile", seal_date=D("2023-03-01"), rules=["J-SPAN", "J-SENT"]),
+                 id="span_main_conduct_before_18_sixty_months_juvenile"),
+    pytest.param(dict(offense_start_date=D("2022-01-01"), offense_date=D("2022-09-01"),
+                      main_conduct_before_18=True, sentence=ft(61), judgment_effective_date=D("2023-03-01")),
+                 dict(status="not_eligible", regime="adult", category="serious", seal_date=None,
+                      observation_end=None, rules=["J-SPAN", "J-OVER", "A-SERIOUS"]),
+                 id="span_main_conduct_before_18_sixty_one_months_adult"),
+    pytest.param(dict(offense_start_date=D("2022-01-01"), offense_date=D("2022-09-01"),
+                      main_conduct_before_18=True, sentence=Sentence("detention", 5, True, 12),
+                      judgment_effective_date=D("2023-03-01")),
+                 dict(status="sealed", regime="juvenile", seal_date=D("2023-03-01"), observation_end=None),
+                 id="span_main_conduct_before_18_suspended_detention_juvenile_no_observation"),
+    pytest.param(dict(offense_start_date=D("2022-01-01"), offense_date=D("2022-09-01"),
+                      main_conduct_before_18=True, disposition="not_prosecuted", sentence=None,
+                      judgment_effective_date=D("2023-03-01")),
+                 dict(regime="adult", rules=["J-SPAN"], absent=["J-RELATED"],
+                      outcomes={"J-SPAN": "adult"}),
+                 id="span_non_prosecution_is_not_a_j_sent_or_j_exempt_outcome_goes_adult"),
+    pytest.param(dict(charges=("抢劫罪",), offense_start_date=D("2022-01-01"), offense_date=D("2022-09-01"),
+                      main_conduct_before_18=False, sentence=ft(24), judgment_effective_date=D("2023-03-01"),
+                      sentence_completed_date=D("2024-03-01")),
+                 dict(status="not_eligible", regime="adult", category="light", seal_date=None,
+                      observation_end=None, rules=["J-SPAN", "A-LIGHT"]),
+                 id="span_main_conduct_after_18_light_without_condition_not_eligible"),
+    pytest.param(dict(offense_start_date=D("2022-01-01"), offense_date=D("2022-09-01"), sentence=ft(72),
+                      judgment_effective_date=D("2023-03-01")),
+                 dict(status="undetermined", eligible=None, regime="juvenile", seal_date=None,
+                      observation_end=None, missing=["main_conduct_before_18"]),
+                 id="span_without_fact_is_undetermined_whatever_the_sentence"),
+    pytest.param(dict(birth_date=D("2004-02-29"), offense_start_date=D("2022-02-28"),
+                      offense_date=D("2022-03-01"), judgment_effective_date=D("2022-08-01")),
+                 dict(status="undetermined", missing=["main_conduct_before_18"], rules=["J-SPAN"]),
+                 id="leap_day_birth_acts_on_feb_28_and_march_1_span"),
+    pytest.param(dict(birth_date=D("2004-02-29"), offense_date=D("2022-02-27"),
+                      judgment_effective_date=D("2022-08-01")),
+                 dict(SEALED_2021, seal_date=D("2022-08-01")),
+                 id="leap_day_birth_day_before_18th_birthday_is_juvenile"),
 ]
 
 
@@ -222,10 +309,15 @@ def test_juvenile_rules(overrides, expected):
         assert decision.has_rule(rule), f"{rule} not in {decision.rule_ids}"
     for rule in expected.get("absent", ()):
         assert not decision.has_rule(rule), f"{rule} unexpectedly in {decision.rule_ids}"
+    for rule, outcome in expected.get("outcomes", {}).items():
+        assert outcome in [s.outcome for s in decision.trace if s.rule == rule], decision.rule_ids
     # invariants of every decision
     assert (decision.eligible is None) == (decision.status == "undetermined")
+    if decision.status in ("not_eligible", "undetermined"):
+        assert decision.seal_date is None and decision.observation_end is None
     assert decision.policy_version == policy.version
     assert decision.rule_ids[0] == "J-AGE"
+    assert all(is_rules_md_id(r) for r in decision.rule_ids), decision.rule_ids
     if decision.regime == "juvenile":
         assert decision.category is None
         assert decision.observation_end is None

@@ -1,0 +1,46 @@
+"""How decisions are shown: labels and colours for the trace's outcomes (display only, no law here)."""
+from django.utils.translation import gettext_lazy as _
+
+OUTCOME_LABELS = {
+    "juvenile": _("juvenile regime"),
+    "adult": _("adult regime"),
+    "seal": _("seal"),
+    "sealed": _("sealed"),
+    "eligible": _("eligible"),
+    "not_eligible": _("not eligible"),
+    "undetermined": _("fact missing"),
+    "pending": _("pending"),
+    "revoked": _("revoked"),
+    "extended": _("extended"),
+    "reduced": _("reduced"),
+    "applies": _("applies"),
+    "not_applicable": _("does not apply"),
+    "no_effect": _("no effect"),
+    "stays_sealed": _("stays sealed"),
+    "review": _("to review"),
+    "start": _("start date"),
+    "period": _("period"),
+    "remaining_months": _("remaining period"),
+    "disposition": _("disposition"),
+    "micro": _("micro crime"),
+    "light": _("light crime"),
+    "serious": _("serious crime"),
+    "provisionally_sealed": _("provisionally sealed"),
+    "observing": _("under observation"),
+}
+NEGATIVE = {"not_eligible", "revoked", "serious"}
+WARNING = {"undetermined", "pending", "review", "extended"}
+
+STATUS_STYLES = {
+    "sealed": "success", "provisionally_sealed": "info", "observing": "primary", "pending": "secondary",
+    "undetermined": "warning", "not_eligible": "dark", "revoked": "danger", "unsealed": "danger",
+}
+
+
+def trace_rows(decision: dict) -> list[dict]:
+    rows = []
+    for step in decision.get("trace", []):
+        outcome = step.get("outcome", "")
+        style = "danger" if outcome in NEGATIVE else "warning" if outcome in WARNING else "success"
+        rows.append({**step, "label": OUTCOME_LABELS.get(outcome, outcome), "style": style})
+    return rows

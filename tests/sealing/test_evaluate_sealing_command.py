@@ -1,0 +1,338 @@
+"""`manage.py evaluate_sealing`: cases in, decisions out as JSON, nothing written, exit 2 naming the field."""
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from sealing.rules import add_months
+
+ROOT = Path(__file__).resolve().parents[2]
+AS_OF = "2025-01-01"
+
+
+def juvenile(months=60, **changes):
+    case = {
+        "id": "J-1",
+        "birth_date": "2004-06-15",
+        "offense_date": "2020-03-01",
+        "charges": ["盗窃罪"],
+        "disposition": "sentenced",
+        "sentence": {"kind": "fixed_term", "months": months, "suspended": False},
+        "judgment_effective_date": "2021-01-10",
+        "as_of": AS_OF,
+    }
+    case.update(changes)
+    return case
+
+
+def drunk_driving(**changes):
+    case = {
+        "id": "A-1",
+        "birth_date": "1990-05-20",
+        "offense_date": "2023-02-01",
+        "charges": ["危险驾驶罪"],
+        "disposition": "sentenced",
+        "sentence": {"kind": "detention", "months": 3},
+        "judgment_effective_date": "2023-06-01",
+        "sentence_completed_date": "2024-08-31",
+        "as_of": AS_OF,
+    }
+    case.update(changes)
+    return case
+
+
+def without(case, key):
+    case = dict(case)
+    del case[key]
+    return case
+
+
+def run(data, *args):
+    """Run the command with `data` (JSON-encoded unless already text) on stdin: (exit code, stdout, stderr)."""
+    text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = 0
+    try:
+        call_command("evaluate_sealing", *args, stdin=io.StringIO(text), stdout=stdout, stderr=stderr)
+    except SystemExit as exc:
+        code = exc.code
+    return code, stdout.getvalue(), stderr.getvalue()
+
+
+def decide(data, *args):
+    code, out, err = run(data, *args)
+    assert code == 0, out + err
+    return json.loads(out)
+
+
+def rules(decision):
+    return [step["rule"] for step in decision["trace"]]
+
+
+@pytest.fixture
+def no_writes():
+    """Fails the test on any write statement, and checks that no table changed its row count."""
+    writes = []
+
+    def guard(execute, sql, params, many, context):
+        if sql.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER"}:
+            writes.append(sql)
+            raise AssertionError(f"evaluate_sealing wrote to the database: {sql}")
+        return execute(sql, params, many, context)
+
+    def counts():
+        return {model._meta.label: model._base_manager.count() for model in apps.get_models()}
+
+    before = counts()
+    with connection.execute_wrapper(guard):
+        yield
+    assert writes == []
+    assert counts() == before
+
+
+# --- decisions ---------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_juvenile_sentence_of_exactly_60_months_is_sealed():
+    decision = decide(juvenile(months=60))
+    assert decision["regime"] == "juvenile"
+    assert decision["eligible"] is True
+    assert decision["status"] == "sealed"
+    assert decision["seal_date"] == "2021-01-10"
+    assert decision["observation_end"] is None
+    assert "J-SENT" in rules(decision)
+
+
+@pytest.mark.django_db
+def test_juvenile_sentence_of_61_months_is_not_eligible():
+    decision = decide(juvenile(months=61))
+    assert decision["status"] == "not_eligible"
+    assert decision["eligible"] is False
+    assert decision["seal_date"] is None
+    assert "J-OVER" in rules(decision)
+
+
+@pytest.mark.django_db
+def test_adult_drunk_driving_detention_is_micro_and_provisionally_sealed_for_12_months():
+    decision = decide(drunk_driving())
+    assert decision["regime"] == "adult"
+    assert decision["category"] == "micro"
+    assert decision["eligible"] is True
+    assert decision["status"] == "provisionally_sealed"
+    assert decision["seal_date"] == "2024-08-31"
+    assert decision["observation_end"] == "2025-08-31"
+
+
+@pytest.mark.django_db
+def test_decision_records_the_policy_version_in_force():
+    assert decide(juvenile())["policy_version"] == "v1"
+    assert decide(drunk_driving())["policy_version"] == "v1"
+
+
+@pytest.mark.django_db
+def test_decision_has_every_contract_field():
+    decision = decide(drunk_driving())
+    for field in ("id", "regime", "category", "eligible", "status", "seal_date", "observation_end",
+                  "policy_version", "trace"):
+        assert field in decision
+    assert decision["id"] == "A-1"
+    for step in decision["trace"]:
+        assert {"rule", "source", "outcome", "message"} <= set(step)
+
+
+@pytest.mark.django_db
+def test_a_list_gives_a_list_of_decisions_in_the_same_order():
+    decisions = decide([drunk_driving(id="second"), juvenile(id="first")])
+    assert isinstance(decisions, list)
+    assert [d["id"] for d in decisions] == ["second", "first"]
+    assert [d["regime"] for d in decisions] == ["adult", "juvenile"]
+
+
+@pytest.mark.django_db
+def test_an_empty_list_gives_an_empty_list():
+    assert decide([]) == []
+
+
+@pytest.mark.django_db
+def test_as_of_defaults_to_today():
+    today = timezone.localdate()
+    done_long_ago = drunk_driving(sentence_completed_date=(today - dt.timedelta(days=3 * 366)).isoformat())
+    done_next_year = drunk_driving(sentence_completed_date=(today + dt.timedelta(days=366)).isoformat())
+    del done_long_ago["as_of"], done_next_year["as_of"]
+    past, future = decide([done_long_ago, done_next_year])
+    assert past["status"] == "sealed"
+    assert future["status"] == "pending"
+
+
+@pytest.mark.django_db
+def test_reads_a_file_given_as_argument(tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(drunk_driving(), ensure_ascii=False), encoding="utf-8")
+    decision = decide("this stdin is ignored", str(path))
+    assert decision["observation_end"] == "2025-08-31"
+
+
+@pytest.mark.django_db
+def test_reads_stdin_when_the_argument_is_a_dash():
+    assert decide(juvenile(), "-")["status"] == "sealed"
+
+
+@pytest.mark.django_db
+def test_output_is_indented_utf8_json_with_chinese_unescaped():
+    code, out, err = run(drunk_driving())
+    assert code == 0
+    assert err == ""
+    assert out.startswith('{\n  "id": "A-1",')
+    assert "\\u" not in out
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in out)  # the clerk-readable trace messages
+    assert out == json.dumps(json.loads(out), ensure_ascii=False, indent=2) + "\n"
+
+
+@pytest.mark.django_db
+def test_evaluation_writes_nothing_to_the_database(no_writes):
+    decide([juvenile(), juvenile(months=61), drunk_driving()])
+    run({"id": "bad"})
+
+
+# --- invalid input ---------------------------------------------------------------------------------
+
+MALFORMED = [
+    pytest.param('{"id": "J-1", "birth_date": ', "$", None, id="invalid_json"),
+    pytest.param("", "$", None, id="empty_input"),
+    pytest.param('{"id": "J-1"} trailing', "$", None, id="trailing_garbage"),
+    pytest.param('{"id": 1, "prior_convictions": NaN}', "$", None, id="nan_is_not_json"),
+    pytest.param("42", "$", None, id="top_level_number"),
+    pytest.param('"case"', "$", None, id="top_level_string"),
+    pytest.param("null", "$", None, id="top_level_null"),
+    pytest.param([juvenile(), "not a case"], "$", 1, id="list_item_not_an_object"),
+    pytest.param([juvenile(), drunk_driving(), without(juvenile(), "offense_date")], "offense_date", 2,
+                 id="list_with_a_bad_case"),
+    pytest.param(without(juvenile(), "offense_date"), "offense_date", None, id="missing_offense_date"),
+    pytest.param(juvenile(offense_date="2020/03/01"), "offense_date", None, id="bad_date_string"),
+    pytest.param(juvenile(judgment_effective_date="2021-02-30"), "judgment_effective_date", None,
+                 id="impossible_date"),
+    pytest.param(juvenile(sentence={"kind": "fixed_term", "months": "60"}), "sentence.months", None,
+                 id="months_a_string"),
+    pytest.param(juvenile(disposition="pardoned"), "disposition", None, id="unknown_disposition"),
+    pytest.param(juvenile(prior_convictions=True), "prior_convictions", None, id="prior_convictions_bool"),
+    pytest.param(juvenile(events=[{"date": "2022-01-01", "kind": "negligent_crime"}, {"date": "soon",
+                 "kind": "negligent_crime"}]), "events[1].date", None, id="bad_event_date"),
+    pytest.param(juvenile(charges=["盗窃罪", 7]), "charges[1]", None, id="charge_not_a_string"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data, field, index", MALFORMED)
+def test_invalid_input_exits_2_with_a_json_error_naming_the_field(data, field, index):
+    code, out, err = run(data)
+    assert code == 2
+    error = json.loads(out)
+    assert error["field"] == field
+    assert isinstance(error["error"], str) and error["error"]
+    if index is None:
+        assert "index" not in error
+    else:
+        assert error["index"] == index
+    assert json.loads(err) == error
+    assert "Traceback" not in err
+
+
+@pytest.mark.django_db
+def test_case_the_engine_cannot_compute_is_a_clean_error_with_its_index():
+    # an observation period ending after year 9999 overflows the calendar
+    beyond = drunk_driving(birth_date="9980-01-01", offense_date="9999-01-01",
+                           judgment_effective_date="9999-06-01", sentence_completed_date="9999-09-01")
+    code, out, err = run([juvenile(), beyond])
+    assert code == 2
+    assert json.loads(out)["index"] == 1
+    assert json.loads(err) == json.loads(out)
+    assert "Traceback" not in err
+
+
+@pytest.mark.django_db
+def test_invalid_json_error_gives_line_and_column():
+    code, out, _ = run('[\n  {"id": 1,,}\n]')
+    assert code == 2
+    message = json.loads(out)["error"]
+    assert "line 2" in message and "column" in message
+
+
+@pytest.mark.django_db
+def test_missing_file_exits_2_naming_FILE(tmp_path):
+    code, out, err = run("", str(tmp_path / "nowhere.json"))
+    assert code == 2
+    assert json.loads(out)["field"] == "FILE"
+    assert json.loads(err) == json.loads(out)
+
+
+@pytest.mark.django_db
+def test_file_that_is_not_utf8_exits_2(tmp_path):
+    path = tmp_path / "gbk.json"
+    path.write_bytes(json.dumps({"id": 1, "charges": ["盗窃罪"]}, ensure_ascii=False).encode("gbk"))
+    code, out, _ = run("", str(path))
+    assert code == 2
+    assert json.loads(out)["field"] == "$"
+
+
+@pytest.mark.django_db
+def test_file_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "bom.json"
+    path.write_bytes(json.dumps(juvenile(), ensure_ascii=False).encode("utf-8-sig"))
+    assert decide("", str(path))["status"] == "sealed"
+
+
+# --- as a real process -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def process_env(tmp_path_factory):
+    """A migrated SQLite database of its own, so the process neither needs nor touches the developer's one."""
+    db = tmp_path_factory.mktemp("evaluate_sealing") / "db.sqlite3"
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{db}", PYTHONIOENCODING="ascii")
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True,
+                   capture_output=True, timeout=300)
+    return env, db
+
+
+def run_process(env, text):
+    return subprocess.run([sys.executable, "manage.py", "evaluate_sealing", "-"], cwd=ROOT, env=env,
+                          input=text.encode("utf-8"), capture_output=True, timeout=120)
+
+
+def test_process_prints_decisions_and_exits_0(process_env):
+    env, db = process_env
+    before = db.read_bytes()
+    done = run_process(env, json.dumps([juvenile(), drunk_driving()], ensure_ascii=False))
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stderr == b""
+    text = done.stdout.decode("utf-8")  # UTF-8 even when the environment asks for ASCII
+    assert "\\u" not in text
+    young, adult = json.loads(text)
+    assert (young["status"], young["policy_version"]) == ("sealed", "v1")
+    assert "J-SENT" in rules(young)
+    assert (adult["category"], adult["observation_end"]) == ("micro", add_months(dt.date(2024, 8, 31), 12).isoformat())
+    assert db.read_bytes() == before
+
+
+def test_process_reports_invalid_input_as_json_with_exit_2(process_env):
+    env, _ = process_env
+    done = run_process(env, json.dumps([juvenile(), juvenile(sentence={"kind": "fixed_term", "months": "5"})]))
+    assert done.returncode == 2
+    error = json.loads(done.stdout)
+    assert error == {"error": error["error"], "field": "sentence.months", "index": 1}
+    assert json.loads(done.stderr) == error
+    assert b"Traceback" not in done.stderr
+
+    done = run_process(env, "{not json")
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["field"] == "$"
+    assert b"Traceback" not in done.stderr
