@@ -69,7 +69,8 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        # Chinese order: family name first, no space
+        return f"{self.last_name}{self.first_name}".strip() or self.username
 
     def has_role(self, role: str) -> bool:
         return self.groups.filter(name=role).exists()

@@ -48,6 +48,11 @@ class InputError(Exception):
 
 # --- small typed readers --------------------------------------------------------------------
 
+# Plausibility bounds: beyond them a value is a typing error, and date arithmetic would overflow.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+MAX_COUNT = 100_000
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -56,9 +61,12 @@ def _date(value: Any, field: str) -> dt.date:
     if not isinstance(value, str) or not _ISO_DATE.match(value):
         raise InputError(field, "must be a date string YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(value)
+        parsed = dt.date.fromisoformat(value)
     except ValueError:
         raise InputError(field, "is not a valid calendar date") from None
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise InputError(field, f"year must be between {MIN_YEAR} and {MAX_YEAR}")
+    return parsed
 
 
 def _optional_date(obj: dict, key: str, field: str | None = None) -> dt.date | None:
@@ -79,6 +87,8 @@ def _non_negative_int(value: Any, field: str) -> int:
         raise InputError(field, "must be an integer")
     if value < 0:
         raise InputError(field, "must not be negative")
+    if value > MAX_COUNT:
+        raise InputError(field, f"must not exceed {MAX_COUNT}")
     return value
 
 

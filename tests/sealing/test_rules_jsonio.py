@@ -386,3 +386,21 @@ def test_rules_cases_end_to_end(payload, expected, rules):
     for rule in rules:
         assert any(r == rule or r.startswith(rule + "-") for r in ids), f"{rule} not in {ids}"
     assert (data["missing"] != []) == (data["status"] == "undetermined")
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"sentence_completed_date": "9999-09-01"}, "sentence_completed_date"),
+        ({"birth_date": "1066-10-14"}, "birth_date"),
+        ({"community_service_hours": 10**30}, "community_service_hours"),
+    ],
+    ids=["date_far_future", "date_far_past", "huge_integer"],
+)
+def test_implausible_values_name_the_field(changes, field):
+    case = {"id": 1, "birth_date": "1990-01-01", "offense_date": "2023-01-01", "charges": [],
+            "disposition": "exempted", "judgment_effective_date": "2023-06-01"}
+    case.update(changes)
+    with pytest.raises(InputError) as info:
+        parse_case(case, None, dt.date(2026, 1, 1))
+    assert info.value.field == field
