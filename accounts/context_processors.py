@@ -9,6 +9,8 @@ NAVIGATION = [
     (_("Cases"), "sealing:case_list", "sealing.view_case"),
     (_("New case"), "sealing:case_create", "sealing.add_case"),
     (_("Records"), "sealing:record_list", "sealing.view_record"),
+    (_("Query requests"), "queries:request_list", "queries.view_queryrequest"),
+    (_("New query request"), "queries:request_create", "queries.add_queryrequest"),
     (_("Charge catalogue"), "sealing:charge_list", "sealing.view_charge"),
 ]
 

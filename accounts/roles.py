@@ -28,10 +28,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sealing.view_person", "sealing.add_person", "sealing.change_person",
         "sealing.view_record", "sealing.add_record", "sealing.change_record",
         "sealing.view_charge", "sealing.view_sealingfile", "sealing.seal_record", "sealing.unseal_file",
+        "queries.view_queryrequest", "queries.add_queryrequest",
     ],
     REVIEWER: [
         "sealing.view_case", "sealing.view_defendant", "sealing.view_person", "sealing.view_record",
         "sealing.view_charge", "sealing.view_sealingfile",
+        "queries.view_queryrequest", "queries.decide_queryrequest",
     ],
     SUPERVISOR: [
         "sealing.view_case", "sealing.view_defendant", "sealing.view_person", "sealing.view_record",
@@ -40,6 +42,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     POLICY_ADMIN: [
         "sealing.view_charge", "sealing.add_charge", "sealing.change_charge",
         "sealing.view_sealingpolicy", "sealing.add_sealingpolicy",
+        "queries.view_legalbasis", "queries.add_legalbasis", "queries.change_legalbasis",
+        "queries.view_workingday", "queries.add_workingday", "queries.change_workingday",
     ],
     AUDITOR: [
         "sealing.view_charge",

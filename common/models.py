@@ -14,3 +14,14 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SerialCounter(models.Model):
+    """Gap-free serial numbers per prefix and year (query requests, certificates, letters)."""
+
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="serial_counter_once")]

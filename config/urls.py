@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("cases/", include("sealing.urls")),
+    path("queries/", include("queries.urls")),
     path("", views.home, name="home"),
     path("", include("accounts.urls")),
 ]

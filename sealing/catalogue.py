@@ -54,3 +54,12 @@ def charge_lookup():
 
     table = {charge.name: charge_info(charge) for charge in Charge.objects.all()}
     return table.get
+
+
+def charge_categories():
+    """name -> frozenset of relevance categories (empty for a name not in the catalogue), read once."""
+    from .models import Charge
+
+    table = {name: frozenset(cats or ()) for name, cats in Charge.objects.values_list("name", "categories")}
+    empty: frozenset[str] = frozenset()
+    return lambda name: table.get(name, empty)

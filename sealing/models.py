@@ -210,6 +210,7 @@ class Record(models.Model):
         verbose_name = _("record")
         verbose_name_plural = _("records")
         ordering = ["-created_at", "-id"]
+        permissions = [("read_sealed_record", _("Can read a sealed record under a permit"))]
         indexes = [models.Index(fields=["holding_agency", "-created_at"], name="record_agency_created")]
 
     def __str__(self):
@@ -460,3 +461,51 @@ class ObservationEvent(models.Model):
         verbose_name = _("observation event")
         verbose_name_plural = _("observation events")
         ordering = ["date", "id"]
+
+
+class SealedRecordPermit(models.Model):
+    """Time-limited permission for a named user to read a named sealed record, granted by a permit
+    decision on a query request (the reference names it). The guardian object permission
+    ``read_sealed_record`` is assigned with it and removed when it expires or is revoked."""
+
+    record = models.ForeignKey(Record, verbose_name=_("record"), on_delete=models.CASCADE, related_name="permits")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="sealed_record_permits")
+    reference = models.CharField(_("permit reference"), max_length=40)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sealed-record permit")
+        verbose_name_plural = _("sealed-record permits")
+        indexes = [models.Index(fields=["user", "record"], name="permit_user_record")]
+
+
+class AccessAction(models.TextChoices):
+    READ = "read", _("read a sealed record")
+    DISCLOSED = "disclosed", _("disclosed in a query answer")
+    DOCUMENT = "document", _("downloaded a disclosure letter")
+
+
+class AccessLog(models.Model):
+    """Every read of sealed content: who, when, which record, under which permit. Append-only."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT,
+                             related_name="+")
+    record = models.ForeignKey(Record, verbose_name=_("record"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="reads")
+    defendant = models.ForeignKey(Defendant, verbose_name=_("defendant"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    permit = models.ForeignKey(SealedRecordPermit, verbose_name=_("permit"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="reads")
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices, default=AccessAction.READ)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("sealed-content access")
+        verbose_name_plural = _("sealed-content access log")
+        ordering = ["-at", "-id"]

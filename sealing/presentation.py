@@ -27,8 +27,12 @@ OUTCOME_LABELS = {
     "serious": _("serious crime"),
     "provisionally_sealed": _("provisionally sealed"),
     "observing": _("under observation"),
+    "issue_certificate": _("issue the certificate"),
+    "refuse": _("refuse"),
+    "permit": _("permit disclosure"),
+    "answer_no_record": _("answer: no record"),
 }
-NEGATIVE = {"not_eligible", "revoked", "serious"}
+NEGATIVE = {"not_eligible", "revoked", "serious", "refuse"}
 WARNING = {"undetermined", "pending", "review", "extended"}
 
 STATUS_STYLES = {

@@ -10,13 +10,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
+from guardian.shortcuts import assign_perm, remove_perm
 
 from common.crypto import blind_index
 
 from .catalogue import charge_info
 from .identity import normalize_id_number, parse_id_number
 from .models import (
-    HIDDEN_STATES, Case, Defendant, FileStatus, ObservationEvent, Person, Record, RecordSeal, SealingFile,
+    HIDDEN_STATES, AccessLog, Case, Defendant, FileStatus, ObservationEvent, Person, Record, RecordSeal, SealedRecordPermit,
+    SealingFile,
 )
 from .policy import current_policy_version
 from .rules import CaseFacts, Event, Sentence, evaluate
@@ -321,3 +323,64 @@ def revoke_file(file, *, event, user, as_of=None):
         as_of=as_of,
     )
     return file
+
+
+# --- Permits to read sealed records, and the access log -----------------------------------------------
+
+READ_SEALED = "sealing.read_sealed_record"
+
+
+@transaction.atomic
+def grant_permit(*, record: Record, user, expires_at, reference: str, purpose: str, granted_by) -> SealedRecordPermit:
+    """Let a named user read a named sealed record until ``expires_at`` (after a permit decision)."""
+    permit = SealedRecordPermit(record=record, user=user, reference=reference, purpose=purpose, expires_at=expires_at)
+    _save(permit, gettext_noop("permit granted"), granted_by)
+    assign_perm(READ_SEALED, user, record)
+    assign_perm("sealing.view_record", user, record)
+    return permit
+
+
+@transaction.atomic
+def end_permit(permit: SealedRecordPermit, *, reason: str, user=None) -> None:
+    """End a permit (expiry or revocation) and take the object permissions back unless another permit holds."""
+    permit = SealedRecordPermit.objects.select_for_update().get(pk=permit.pk)
+    if permit.ended_at is not None:
+        return
+    permit.ended_at = timezone.now()
+    _save(permit, reason, user)
+    still = SealedRecordPermit.objects.filter(
+        record=permit.record, user=permit.user, ended_at__isnull=True, expires_at__gt=timezone.now()
+    ).exists()
+    if not still:
+        remove_perm(READ_SEALED, permit.user, permit.record)
+        remove_perm("sealing.view_record", permit.user, permit.record)
+
+
+def active_permit(user, record: Record) -> SealedRecordPermit | None:
+    if not user.has_perm(READ_SEALED, record):
+        return None
+    return (
+        SealedRecordPermit.objects.filter(record=record, user=user, ended_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def read_sealed_content(user, record: Record) -> tuple[str | None, SealedRecordPermit | None]:
+    """The content of a sealed record for a user holding an active permit, logged; (None, None) otherwise."""
+    permit = active_permit(user, record)
+    if permit is None:
+        return None, None
+    AccessLog.objects.create(user=user, record=record, permit=permit, reference=permit.reference, action="read")
+    return record.content, permit
+
+
+def expire_permits(now=None) -> int:
+    """End every permit past its expiry (the scheduled task calls this); safe to run twice."""
+    now = now or timezone.now()
+    count = 0
+    for permit in SealedRecordPermit.objects.filter(ended_at__isnull=True, expires_at__lte=now):
+        end_permit(permit, reason=gettext_noop("permit expired"))
+        count += 1
+    return count

@@ -28,3 +28,9 @@ def sweep_files() -> dict:
             _file, applied = services.evaluate_file(defendant, as_of=today, reason=reason)
             evaluated += int(applied)
     return {"created": created, "evaluated": evaluated}
+
+
+@shared_task(name="sealing.expire_permits")
+def expire_permits() -> int:
+    """Take back read access to sealed records whose permit has run out."""
+    return services.expire_permits()

@@ -176,8 +176,10 @@ def record_create(request, pk):
 def record_detail(request, pk):
     record = get_object_or_404(selectors.records_for(request.user), pk=pk)
     hidden = record.content_hidden
+    content, permit = services.read_sealed_content(request.user, record) if hidden else (record.content, None)
     can_change = not hidden and selectors.records_for_change(request.user).filter(pk=pk).exists()
-    context = {"record": record, "hidden": hidden, "can_change": can_change, "history": history_entries(record)}
+    context = {"record": record, "hidden": hidden and permit is None, "permit": permit, "content": content,
+               "can_change": can_change, "history": history_entries(record)}
     return render(request, "sealing/record_detail.html", context)
 
 

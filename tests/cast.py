@@ -23,6 +23,11 @@ def ensure_catalogue() -> None:
     """Transactional tests flush the tables the migrations filled: load the catalogue again then."""
     if not Charge.objects.exists():
         load_charges(Charge, Charge.history.model)
+    from queries.catalogue import load_legal_bases
+    from queries.models import LegalBasis
+
+    if not LegalBasis.objects.exists():
+        load_legal_bases(LegalBasis, LegalBasis.history.model)
 
 
 @dataclass

@@ -1,0 +1,40 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import LegalBasis, QueryRequest, WorkingDay
+
+
+@admin.register(LegalBasis)
+class LegalBasisAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "law", "article", "occupation", "active")
+    list_filter = ("active",)
+    search_fields = ("code", "law", "occupation")
+
+
+@admin.register(WorkingDay)
+class WorkingDayAdmin(SimpleHistoryAdmin):
+    """Only the days that differ from Monday-Friday: holidays on weekdays and make-up working weekends."""
+
+    list_display = ("date", "is_working", "note")
+    list_filter = ("is_working",)
+    date_hierarchy = "date"
+    search_fields = ("note",)
+
+
+@admin.register(QueryRequest)
+class QueryRequestAdmin(SimpleHistoryAdmin):
+    """Read-only: requests are taken and decided in the application, never edited here."""
+
+    list_display = ("serial", "requester_kind", "purpose", "received", "deadline", "status", "decision")
+    list_filter = ("status", "requester_kind", "purpose", "decision")
+    search_fields = ("serial",)
+    exclude = ("requester_name", "requester_id_number", "subject_name", "subject_id_number")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,40 @@
+"""`manage.py evaluate_query [FILE|-]`: query requests as JSON in, recommendations as JSON out
+(DESIGN.md "Machine interfaces"; RULES.md §4).
+
+Reads only: the charge catalogue (relevance categories), the legal-basis catalogue (entries in force),
+the working calendar and the policy's response time; the same engine as the reviewer's page.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandError
+from django.db import DatabaseError
+
+from common.jsoncommand import JsonCommand
+from queries.rules import InputError, evaluate_payload
+from queries.selectors import basis_lookup, response_working_days
+from queries.workdays import database_calendar
+from sealing.catalogue import charge_categories
+
+
+class Command(JsonCommand):
+    help = (
+        "Recommend decisions on one query request (a JSON object) or a list of them read from FILE or "
+        "stdin and print them as JSON. Writes nothing to the database; exit status 2 on invalid input."
+    )
+    item_name = "request"
+    engine_errors = (InputError,)
+
+    def prepare(self) -> None:
+        try:
+            self.bases, self.categories = basis_lookup(), charge_categories()
+            self.calendar, self.working_days = database_calendar(), response_working_days()
+        except DatabaseError as exc:
+            raise CommandError(
+                "cannot read the legal-basis catalogue, the charge catalogue, the working calendar "
+                f"or the policy: {exc}"
+            ) from None
+
+    def evaluate(self, payload: Any) -> Any:
+        return evaluate_payload(payload, self.bases, self.categories, self.calendar, self.working_days)
