@@ -2,7 +2,12 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from django.utils import timezone
+
+from accounts.roles import SUPERVISOR
 from common.selectors import worker_status
+from queries import selectors as query_selectors
+from queries.workdays import known_years
 from sealing import selectors as sealing_selectors
 
 
@@ -13,6 +18,12 @@ def home(request):
         cases = sealing_selectors.cases_for(request.user)
         context["case_count"] = cases.count()
         context["recent_cases"] = cases.order_by("-created_at")[:8]
+    if request.user.has_perm("queries.view_queryrequest"):
+        context["queries_awaiting"] = query_selectors.review_queue(request.user).count()
+    if request.user.is_staff or request.user.has_role(SUPERVISOR):
+        # Deadlines in a year without its holiday calendar fall back to weekdays: say so early.
+        next_year = timezone.localdate().year + 1
+        context["calendar_missing"] = [y for y in (next_year - 1, next_year) if y not in known_years()]
     if request.user.is_staff:
         context["worker"] = worker_status()
     return render(request, "home.html", context)

@@ -179,3 +179,15 @@ def test_two_reviewers_at_once_one_wins(cast, transactional_db):
     assert "already been decided" in [v for v in outcomes.values() if v != "won"][0]
     final = QueryRequest.objects.get(pk=query.pk)
     assert final.status == QueryStatus.DECIDED and final.decided_by.username == [k for k, v in outcomes.items() if v == "won"][0]
+
+
+def test_supervisor_is_warned_when_next_years_calendar_is_missing(cast, login):
+    from queries.models import WorkingDay
+
+    page = login(cast.supervisor_x).get(reverse("home")).content.decode()
+    next_year = timezone.localdate().year + 1
+    assert not WorkingDay.objects.filter(date__year=next_year).exists()
+    assert 'data-testid="calendar-warning"' in page and str(next_year) in page
+    WorkingDay.objects.create(date=dt.date(next_year, 1, 1), is_working=False, note="元旦")
+    WorkingDay.objects.get_or_create(date=dt.date(next_year - 1, 1, 1), defaults={"is_working": False})
+    assert 'data-testid="calendar-warning"' not in login(cast.supervisor_x).get(reverse("home")).content.decode()

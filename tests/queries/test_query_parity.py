@@ -1,0 +1,72 @@
+"""`evaluate_query` and the reviewer's page recommend the same for the same facts: one engine."""
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from queries import services
+from queries.models import LegalBasis
+from sealing.identity import make_id_number
+from tests.cast import defendant_data, enter_case
+
+BIRTH = dt.date(2007, 3, 1)
+ID = make_id_number("440104", BIRTH, 88)
+RECEIVED = dt.date(2025, 9, 30)  # across the National Day holiday
+
+
+def juvenile(charge, number, serial=88):
+    data = defendant_data(name="少年庚", birth=BIRTH, serial=serial, charge=charge, sentence_months=10,
+                          judgment_effective_date=dt.date(2024, 6, 1), sentence_completed_date=dt.date(2025, 4, 1))
+    data["id_number"] = ID
+    return data
+
+
+def adult_open(number):
+    data = defendant_data(name="少年庚", birth=BIRTH, serial=88)  # robbery, four years: not eligible, open
+    data["id_number"] = ID
+    return data
+
+
+SCENARIOS = [
+    ("self", "certificate", None),
+    ("guardian", "certificate", None),
+    ("judicial", "criminal_evaluation", None),
+    ("judicial", "general_recidivism", None),
+    ("unit", "employment_screening", "MPL-62"),
+    ("unit", "employment_screening", "TEACHERS-14"),
+    ("unit", "employment_screening", None),
+]
+
+
+@pytest.mark.parametrize("with_open", [False, True], ids=["sealed_only", "with_open_record"])
+@pytest.mark.parametrize("requester, purpose, basis", SCENARIOS)
+def test_command_and_reviewer_page_agree(cast, login, requester, purpose, basis, with_open):
+    enter_case(cast.clerk_a, number="（2024）粤0104刑初1号", defendants=[juvenile("故意伤害罪", 1)])
+    enter_case(cast.clerk_a, number="（2024）粤0104刑初2号", defendants=[juvenile("盗窃罪", 2)])
+    if with_open:
+        enter_case(cast.clerk_a, number="（2025）粤0104刑初3号", defendants=[adult_open(3)],
+                   offense_date=dt.date(2025, 1, 5))
+    query = services.take_request(user=cast.clerk_a, data={
+        "received": RECEIVED, "requester_kind": requester, "requester_name": "申请人", "requester_id_number": "",
+        "requester_organisation": "某单位", "requester_user": None, "subject_name": "少年庚",
+        "subject_id_number": ID, "purpose": purpose,
+        "legal_basis": LegalBasis.objects.get(code=basis) if basis else None, "occupation": ""})
+    web = services.recommend_for(query).to_dict()
+
+    records = [{"id": d.pk, "status": d.sealing_file.status if d.sealing_file.hidden else "open",
+                "charges": [c.name for c in d.charges.all()]} for d in services.criminal_records_of(query.subject_index)]
+    payload = {"id": query.serial, "requester": requester, "purpose": purpose, "legal_basis": basis,
+               "received": RECEIVED.isoformat(), "records": records}
+    out = io.StringIO()
+    call_command("evaluate_query", "-", stdin=io.StringIO(json.dumps(payload)), stdout=out)
+    command = json.loads(out.getvalue())
+    assert command == web
+
+    page = login(cast.reviewer_a).get(reverse("queries:request_detail", args=[query.pk])).content.decode()
+    assert f'data-code="{web["recommendation"]}"' in page
+    for step in web["trace"]:
+        assert step["rule"] in page and step["message"] in page
+    assert web["deadline"] == "2025-10-11"
