@@ -32,6 +32,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional, Protocol
 
+# The sealing engine's JSON helpers: one InputError shape and one JSON-friendly copy for both engines.
+from sealing.rules.facts import json_ready
+from sealing.rules.jsonio import InputError
+
 # --- vocabularies ---------------------------------------------------------------------------------
 
 REQUESTERS = ("self", "guardian", "judicial", "unit")
@@ -142,19 +146,6 @@ class Calendar(Protocol):
 ChargeCategories = Callable[[str], frozenset]
 
 
-def _plain(value: Any) -> Any:
-    """JSON-friendly copy: dates become ISO strings, tuples/sets become lists."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted(_plain(v) for v in value)
-    return value
-
-
 @dataclass(frozen=True)
 class TraceStep:
     rule: str  # stable rule id, e.g. "Q-CERT", "Q-UNIT-RELEVANT"
@@ -169,7 +160,7 @@ class TraceStep:
             "source": self.source,
             "outcome": self.outcome,
             "message": self.message,
-            "facts": _plain(self.facts),
+            "facts": json_ready(self.facts),
         }
 
 
@@ -199,11 +190,11 @@ class QueryDecision:
             "id": self.id,
             "recommendation": self.recommendation,
             "disclosed": list(self.disclosed),
-            "deadline": _plain(self.deadline),
+            "deadline": json_ready(self.deadline),
             "document": self.document,
             "statement": self.statement,
             "open_records": list(self.open_records),
-            "received": _plain(self.received),
+            "received": json_ready(self.received),
             "calendar_warning": self.calendar_warning,
             "trace": [step.to_dict() for step in self.trace],
         }
@@ -557,23 +548,6 @@ def recommend(
 
 
 # --- JSON in (DESIGN.md "Machine interfaces": evaluate_query) --------------------------------------
-
-class InputError(Exception):
-    """Invalid input; `field` names where (e.g. "records[2].status"), `index` the request in a list.
-    Same shape as sealing.rules.InputError."""
-
-    def __init__(self, field: str, message: str, index: int | None = None):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-        self.index = index
-
-    def to_dict(self) -> dict:
-        data: dict[str, Any] = {"error": self.message, "field": self.field}
-        if self.index is not None:
-            data["index"] = self.index
-        return data
-
 
 BasisLookup = Callable[[str], Optional[BasisInfo]]
 

@@ -92,16 +92,16 @@ class CaseFacts:
     events: tuple[Event, ...] = ()
 
 
-def _plain(value: Any) -> Any:
+def json_ready(value: Any) -> Any:
     """JSON-friendly copy: dates become ISO strings, tuples/sets become lists."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): json_ready(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [json_ready(v) for v in value]
     if isinstance(value, (set, frozenset)):
-        return sorted(_plain(v) for v in value)
+        return sorted(json_ready(v) for v in value)
     return value
 
 
@@ -119,7 +119,7 @@ class TraceStep:
             "source": self.source,
             "outcome": self.outcome,
             "message": self.message,
-            "facts": _plain(self.facts),
+            "facts": json_ready(self.facts),
         }
 
 
@@ -155,11 +155,11 @@ class Decision:
             "category": self.category,
             "eligible": self.eligible,
             "status": self.status,
-            "seal_date": _plain(self.seal_date),
-            "observation_end": _plain(self.observation_end),
-            "observation_start": _plain(self.observation_start),
-            "seal_deadline": _plain(self.seal_deadline),
-            "as_of": _plain(self.as_of),
+            "seal_date": json_ready(self.seal_date),
+            "observation_end": json_ready(self.observation_end),
+            "observation_start": json_ready(self.observation_start),
+            "seal_deadline": json_ready(self.seal_deadline),
+            "as_of": json_ready(self.as_of),
             "policy_version": self.policy_version,
             "missing": list(self.missing),
             "trace": [step.to_dict() for step in self.trace],
