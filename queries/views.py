@@ -61,6 +61,8 @@ def request_detail(request, pk):
     if can_decide:
         form = DecisionForm(candidates=_candidates(query), initial={
             "decision": recommendation["recommendation"], "disclosed": recommendation["disclosed"]})
+        if query.requester_kind != "judicial":
+            del form.fields["access_days"]  # only a judicial organ's officer receives access
     records = list(services.criminal_records_of(query.subject_index)) if awaiting else []
     return render(request, "queries/request_detail.html", {
         "query": query, "recommendation": recommendation, "trace": trace_rows(recommendation),
@@ -77,6 +79,8 @@ def request_decide(request, pk):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = DecisionForm(request.POST, candidates=_candidates(query))
+    if query.requester_kind != "judicial":
+        del form.fields["access_days"]
     if not form.is_valid():
         messages.error(request, _("Choose a decision."))
         return redirect("queries:request_detail", pk=query.pk)
@@ -84,7 +88,7 @@ def request_decide(request, pk):
         services.decide_query(
             query, reviewer=request.user, decision=form.cleaned_data["decision"],
             reason=form.cleaned_data["reason"], disclosed_ids=form.cleaned_data["disclosed"],
-            access_days=form.cleaned_data["access_days"] or services.DEFAULT_ACCESS_DAYS,
+            access_days=form.cleaned_data.get("access_days") or services.DEFAULT_ACCESS_DAYS,
         )
     except services.QueryError as exc:
         query.refresh_from_db()

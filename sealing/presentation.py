@@ -31,6 +31,9 @@ OUTCOME_LABELS = {
     "refuse": _("refuse"),
     "permit": _("permit disclosure"),
     "answer_no_record": _("answer: no record"),
+    "certificate": _("certificate of no criminal record"),
+    "refusal_notice": _("notice refusing the certificate"),
+    "notification_letter": _("query notification letter"),
 }
 NEGATIVE = {"not_eligible", "revoked", "serious", "refuse"}
 WARNING = {"undetermined", "pending", "review", "extended"}
