@@ -136,3 +136,10 @@ def copies_of(file: SealingFile) -> QuerySet[Record]:
     return Record.objects.filter(case_id=file.defendant.case_id).filter(
         Q(defendant_id=file.defendant_id) | Q(defendant__isnull=True)
     ).select_related("holding_agency", "seal__sealed_by").order_by("holding_agency__name", "pk")
+
+
+def has_sealed_juvenile_codefendant(file: SealingFile) -> bool:
+    """J-COVER: the case also holds a juvenile's sealed record."""
+    return SealingFile.objects.filter(
+        defendant__case_id=file.defendant.case_id, regime="juvenile", eligible=True
+    ).exclude(pk=file.pk).exists()

@@ -65,6 +65,7 @@ def file_detail(request, pk):
         "can_change": request.user.has_perm("sealing.change_defendant")
         and request.user.agency_id == file.defendant.case.agency_id,
         "events": file.defendant.events.all(),
+        "cover": file.regime != "juvenile" and selectors.has_sealed_juvenile_codefendant(file),
         "history": history_entries(file),
     }
     return render(request, "sealing/file_detail.html", context)

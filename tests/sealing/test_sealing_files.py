@@ -200,6 +200,12 @@ def test_adult_co_defendant_is_marked(cast, login):
     case, _ = enter_case(cast.clerk_a, defendants=[juvenile, adult])
     page = login(cast.clerk_a).get(reverse("sealing:case_detail", args=[case.pk])).content.decode()
     assert 'data-testid="j-cover"' in page and "成年乙" in page and "少年甲" not in page
+    adult_file = case.defendants.get(person__birth_date=adult["birth_date"]).sealing_file
+    juvenile_file = case.defendants.exclude(pk=adult_file.defendant_id).get().sealing_file
+    client = login(cast.clerk_a)
+    assert 'data-testid="j-cover"' in client.get(reverse("sealing:file_detail", args=[adult_file.pk])).content.decode()
+    assert 'data-testid="j-cover"' not in client.get(
+        reverse("sealing:file_detail", args=[juvenile_file.pk])).content.decode()
 
 
 def test_seal_button_seals_through_the_page(cast, login):
