@@ -79,19 +79,19 @@ DOCUMENT_ZH = {
 MEASURES = "《关于未成年人犯罪记录封存的实施办法》"
 MPS_RULES = "公安部《公安机关办理犯罪记录查询工作规定》（2021）"
 CPL_286 = "刑事诉讼法第二百八十六条"
-SRC_CERT = f"RULES.md §4；{CPL_286}；{MEASURES}；{MPS_RULES}"
-SRC_CERT_OPEN = f"RULES.md §4；{MPS_RULES}"
-SRC_SELF_PURPOSE = f"RULES.md §4；{MPS_RULES}"
+SRC_CERT = f"{CPL_286}；{MEASURES}；{MPS_RULES}"
+SRC_CERT_OPEN = f"{MPS_RULES}"
+SRC_SELF_PURPOSE = f"{MPS_RULES}"
 SRC_JUD = {
-    "criminal_evaluation": f"RULES.md §4；{CPL_286}第二款（司法机关为办案需要查询）；{MEASURES}",
-    "special_recidivism": f"RULES.md §4；刑法第六十六条；{CPL_286}第二款；{MEASURES}",
-    "drug_recidivism": f"RULES.md §4；刑法第三百五十六条；{CPL_286}第二款；{MEASURES}",
+    "criminal_evaluation": f"{CPL_286}第二款（司法机关为办案需要查询）；{MEASURES}",
+    "special_recidivism": f"刑法第六十六条；{CPL_286}第二款；{MEASURES}",
+    "drug_recidivism": f"刑法第三百五十六条；{CPL_286}第二款；{MEASURES}",
 }
-SRC_JUD_GENERAL = f"RULES.md §4；刑法第六十五条；{CPL_286}；{MEASURES}"
-SRC_UNIT = f"RULES.md §4；{CPL_286}第二款（有关单位根据国家规定查询）；{MEASURES}"
-SRC_SCOPE = f"RULES.md §4；{MEASURES}（查询结果的用途、范围与保密义务）；{MPS_RULES}"
-SRC_DOCS = f"RULES.md §4；{MPS_RULES}"
-SRC_DEADLINE = f"RULES.md §4（答复时限：{DEFAULT_WORKING_DAYS}个工作日，政策）；{MPS_RULES}；国务院办公厅节假日安排"
+SRC_JUD_GENERAL = f"刑法第六十五条；{CPL_286}；{MEASURES}"
+SRC_UNIT = f"{CPL_286}第二款（有关单位根据国家规定查询）；{MEASURES}"
+SRC_SCOPE = f"{MEASURES}（查询结果的用途、范围与保密义务）；{MPS_RULES}"
+SRC_DOCS = f"{MPS_RULES}"
+SRC_DEADLINE = f"答复时限{DEFAULT_WORKING_DAYS}个工作日（政策）；{MPS_RULES}；国务院办公厅节假日安排"
 
 
 # --- facts and decision ---------------------------------------------------------------------------
@@ -354,6 +354,17 @@ def q_unit_nobasis(facts: QueryFacts) -> TraceStep:
     )
 
 
+# The relevance categories of the charge and legal-basis catalogues, as a reviewer reads them.
+CATEGORY_ZH = {
+    "sexual": "性侵害", "abuse": "虐待", "trafficking": "拐卖", "violence": "暴力伤害", "property": "侵犯财产",
+    "fraud": "诈骗", "corruption": "贪污贿赂", "duty": "渎职", "drug": "毒品", "traffic": "交通",
+    "firearms": "枪支弹药爆炸物", "public_order": "扰乱公共秩序", "national_security": "危害国家安全",
+    "terrorism": "恐怖活动", "organized_crime": "黑社会性质组织", "economic": "破坏社会主义市场经济秩序",
+    "environment": "破坏环境资源", "judicial": "妨害司法", "gambling": "赌博", "prostitution": "卖淫",
+    "cyber": "网络犯罪", "public_health": "危害公共卫生",
+}
+
+
 def relevant_records(
     records: Iterable[RecordInfo], basis: BasisInfo, charge_categories: ChargeCategories
 ) -> list[tuple[RecordInfo, list[str], frozenset[str]]]:
@@ -381,7 +392,7 @@ def q_unit_relevant(facts: QueryFacts, charge_categories: ChargeCategories) -> t
     the person has irrelevant sealed records or no record at all."""
     basis = facts.basis
     title = f"{basis.title}（{basis.code}）" if basis.title else basis.code
-    categories = "、".join(sorted(basis.categories)) or "（无）"
+    categories = "、".join(CATEGORY_ZH.get(c, c) for c in sorted(basis.categories)) or "（无）"
     found = relevant_records(facts.records, basis, charge_categories)
     common = {"requester": facts.requester, "purpose": facts.purpose, "legal_basis": basis.code,
               "categories": basis.categories}
@@ -392,7 +403,10 @@ def q_unit_relevant(facts: QueryFacts, charge_categories: ChargeCategories) -> t
             f"按无犯罪记录者答复{_open_note(facts)}",
             dict(common, disclosed=[], open_records=_ids(facts.open_records)),
         ), []
-    listed = "；".join(f"{r.id}（{'、'.join(charges)}，类别：{'、'.join(sorted(hit))}）" for r, charges, hit in found)
+    listed = "；".join(
+        f"{r.id}（{'、'.join(charges)}，类别：{'、'.join(CATEGORY_ZH.get(c, c) for c in sorted(hit))}）"
+        for r, charges, hit in found
+    )
     disclosed = [r.id for r, _charges, _hit in found]
     return TraceStep(
         "Q-UNIT-RELEVANT", SRC_UNIT, "permit",
