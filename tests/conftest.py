@@ -1,7 +1,12 @@
+import os
+import subprocess
+import sys
+
 import pytest
 
 from config.celery import app as celery_app
 from tests.cast import make_cast
+from tests.commands import ROOT, no_writes  # noqa: F401  (a fixture for the command tests)
 
 
 @pytest.fixture(autouse=True)
@@ -25,3 +30,15 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(scope="session")
+def process_env(tmp_path_factory):
+    """A migrated SQLite database of its own for commands run as real processes, so they neither need nor
+    touch the developer's one; migrated once for the whole session."""
+    db = tmp_path_factory.mktemp("commands") / "db.sqlite3"
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{db}", PYTHONIOENCODING="ascii")
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True,
+                   capture_output=True, timeout=300)
+    return env, db

@@ -1,19 +1,10 @@
 """`manage.py evaluate_query`: requests in, recommendations out as JSON, nothing written, exit 2 naming the field."""
-import io
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
-from django.db import connection
 
 from queries.models import LegalBasis
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.commands import decide_with, rules, run_command, run_process
 
 
 def request(**changes):
@@ -49,25 +40,11 @@ OPEN_FRAUD = {"id": "R-FRAUD", "status": "open", "charges": ["诈骗罪"]}
 
 
 def run(data, *args):
-    """Run the command with `data` (JSON-encoded unless already text) on stdin: (exit code, stdout, stderr)."""
-    text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
-    stdout, stderr = io.StringIO(), io.StringIO()
-    code = 0
-    try:
-        call_command("evaluate_query", *args, stdin=io.StringIO(text), stdout=stdout, stderr=stderr)
-    except SystemExit as exc:
-        code = exc.code
-    return code, stdout.getvalue(), stderr.getvalue()
+    return run_command("evaluate_query", data, *args)
 
 
 def decide(data, *args):
-    code, out, err = run(data, *args)
-    assert code == 0, out + err
-    return json.loads(out)
-
-
-def rules(decision):
-    return [step["rule"] for step in decision["trace"]]
+    return decide_with("evaluate_query", data, *args)
 
 
 def basis(code, law, article, categories, active=True):
@@ -85,27 +62,6 @@ def catalogue(db):
     basis("MPL-62", "未成年人保护法", "第六十二条", ["sexual", "abuse", "trafficking", "violence"])
     basis("ACC-40", "会计法", "第四十条", ["corruption"])
     basis("TL-14-OLD", "教师法", "第十四条", ["sexual", "violence", "property"], active=False)
-
-
-@pytest.fixture
-def no_writes():
-    """Fails the test on any write statement, and checks that no table changed its row count."""
-    writes = []
-
-    def guard(execute, sql, params, many, context):
-        if sql.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER"}:
-            writes.append(sql)
-            raise AssertionError(f"evaluate_query wrote to the database: {sql}")
-        return execute(sql, params, many, context)
-
-    def counts():
-        return {model._meta.label: model._base_manager.count() for model in apps.get_models()}
-
-    before = counts()
-    with connection.execute_wrapper(guard):
-        yield
-    assert writes == []
-    assert counts() == before
 
 
 # --- decisions, with the real charge catalogue and calendar ----------------------------------------------
@@ -374,26 +330,10 @@ def test_file_with_a_byte_order_mark_is_read(tmp_path):
 
 # --- as a real process -------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def process_env(tmp_path_factory):
-    """A migrated SQLite database of its own, so the process neither needs nor touches the developer's one."""
-    db = tmp_path_factory.mktemp("evaluate_query") / "db.sqlite3"
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{db}", PYTHONIOENCODING="ascii")
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=300)
-    return env, db
-
-
-def run_process(env, text):
-    return subprocess.run([sys.executable, "manage.py", "evaluate_query", "-"], cwd=ROOT, env=env,
-                          input=text.encode("utf-8"), capture_output=True, timeout=120)
-
-
 def test_process_prints_decisions_and_exits_0(process_env):
     env, db = process_env
     before = db.read_bytes()
-    done = run_process(env, json.dumps([request(received="2025-09-30"), certificate([OPEN_FRAUD, SEALED_THEFT])],
+    done = run_process(env, "evaluate_query", json.dumps([request(received="2025-09-30"), certificate([OPEN_FRAUD, SEALED_THEFT])],
                                        ensure_ascii=False))
     assert done.returncode == 0, done.stderr.decode()
     assert done.stderr == b""
@@ -409,14 +349,14 @@ def test_process_prints_decisions_and_exits_0(process_env):
 
 def test_process_reports_invalid_input_as_json_with_exit_2(process_env):
     env, _ = process_env
-    done = run_process(env, json.dumps([request(), request(records=[record(), record(id="b", status="gone")])]))
+    done = run_process(env, "evaluate_query", json.dumps([request(), request(records=[record(), record(id="b", status="gone")])]))
     assert done.returncode == 2
     error = json.loads(done.stdout)
     assert error == {"error": error["error"], "field": "records[1].status", "index": 1}
     assert json.loads(done.stderr) == error
     assert b"Traceback" not in done.stderr
 
-    done = run_process(env, "{not json")
+    done = run_process(env, "evaluate_query", "{not json")
     assert done.returncode == 2
     assert json.loads(done.stdout)["field"] == "$"
     assert b"Traceback" not in done.stderr

@@ -1,21 +1,13 @@
 """`manage.py evaluate_sealing`: cases in, decisions out as JSON, nothing written, exit 2 naming the field."""
 import datetime as dt
-import io
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from sealing.rules import add_months
+from tests.commands import decide_with, rules, run_command, run_process
 
-ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2025-01-01"
 
 
@@ -57,46 +49,11 @@ def without(case, key):
 
 
 def run(data, *args):
-    """Run the command with `data` (JSON-encoded unless already text) on stdin: (exit code, stdout, stderr)."""
-    text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
-    stdout, stderr = io.StringIO(), io.StringIO()
-    code = 0
-    try:
-        call_command("evaluate_sealing", *args, stdin=io.StringIO(text), stdout=stdout, stderr=stderr)
-    except SystemExit as exc:
-        code = exc.code
-    return code, stdout.getvalue(), stderr.getvalue()
+    return run_command("evaluate_sealing", data, *args)
 
 
 def decide(data, *args):
-    code, out, err = run(data, *args)
-    assert code == 0, out + err
-    return json.loads(out)
-
-
-def rules(decision):
-    return [step["rule"] for step in decision["trace"]]
-
-
-@pytest.fixture
-def no_writes():
-    """Fails the test on any write statement, and checks that no table changed its row count."""
-    writes = []
-
-    def guard(execute, sql, params, many, context):
-        if sql.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER"}:
-            writes.append(sql)
-            raise AssertionError(f"evaluate_sealing wrote to the database: {sql}")
-        return execute(sql, params, many, context)
-
-    def counts():
-        return {model._meta.label: model._base_manager.count() for model in apps.get_models()}
-
-    before = counts()
-    with connection.execute_wrapper(guard):
-        yield
-    assert writes == []
-    assert counts() == before
+    return decide_with("evaluate_sealing", data, *args)
 
 
 # --- decisions ---------------------------------------------------------------------------------------
@@ -292,26 +249,10 @@ def test_file_with_a_byte_order_mark_is_read(tmp_path):
 
 # --- as a real process -------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def process_env(tmp_path_factory):
-    """A migrated SQLite database of its own, so the process neither needs nor touches the developer's one."""
-    db = tmp_path_factory.mktemp("evaluate_sealing") / "db.sqlite3"
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{db}", PYTHONIOENCODING="ascii")
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=300)
-    return env, db
-
-
-def run_process(env, text):
-    return subprocess.run([sys.executable, "manage.py", "evaluate_sealing", "-"], cwd=ROOT, env=env,
-                          input=text.encode("utf-8"), capture_output=True, timeout=120)
-
-
 def test_process_prints_decisions_and_exits_0(process_env):
     env, db = process_env
     before = db.read_bytes()
-    done = run_process(env, json.dumps([juvenile(), drunk_driving()], ensure_ascii=False))
+    done = run_process(env, "evaluate_sealing", json.dumps([juvenile(), drunk_driving()], ensure_ascii=False))
     assert done.returncode == 0, done.stderr.decode()
     assert done.stderr == b""
     text = done.stdout.decode("utf-8")  # UTF-8 even when the environment asks for ASCII
@@ -325,14 +266,14 @@ def test_process_prints_decisions_and_exits_0(process_env):
 
 def test_process_reports_invalid_input_as_json_with_exit_2(process_env):
     env, _ = process_env
-    done = run_process(env, json.dumps([juvenile(), juvenile(sentence={"kind": "fixed_term", "months": "5"})]))
+    done = run_process(env, "evaluate_sealing", json.dumps([juvenile(), juvenile(sentence={"kind": "fixed_term", "months": "5"})]))
     assert done.returncode == 2
     error = json.loads(done.stdout)
     assert error == {"error": error["error"], "field": "sentence.months", "index": 1}
     assert json.loads(done.stderr) == error
     assert b"Traceback" not in done.stderr
 
-    done = run_process(env, "{not json")
+    done = run_process(env, "evaluate_sealing", "{not json")
     assert done.returncode == 2
     assert json.loads(done.stdout)["field"] == "$"
     assert b"Traceback" not in done.stderr
