@@ -42,6 +42,12 @@ def criminal_records_of(subject_index: str):
     )
 
 
+def sealed_records_of(subject_index: str) -> list[Defendant]:
+    """The person's convictions whose records are hidden: the only ones a permit can disclose."""
+    return [d for d in criminal_records_of(subject_index)
+            if getattr(d, "sealing_file", None) is not None and d.sealing_file.hidden]
+
+
 def _record_info(defendant: Defendant) -> rules.RecordInfo:
     file = getattr(defendant, "sealing_file", None)
     status = file.status if file is not None and file.status in HIDDEN_STATES else "open"
@@ -145,8 +151,7 @@ def decide_query(request: QueryRequest, *, reviewer, decision: str, reason: str 
     if decision not in Outcome.values:
         raise QueryError(gettext_noop("Choose a decision."))
     recommendation = recommend_for(request)
-    candidates = {d.pk: d for d in criminal_records_of(request.subject_index)
-                  if getattr(d, "sealing_file", None) and d.sealing_file.status in HIDDEN_STATES}
+    candidates = {d.pk: d for d in sealed_records_of(request.subject_index)}
     chosen = sorted(int(i) for i in disclosed_ids)
     if decision != Outcome.PERMIT and chosen:
         raise QueryError(gettext_noop("Only a permit discloses records."))

@@ -44,8 +44,7 @@ def request_create(request):
 def _candidates(query):
     return [
         (d.pk, f"{d.case.case_number} · {'、'.join(c.name for c in d.charges.all())}")
-        for d in services.criminal_records_of(query.subject_index)
-        if getattr(d, "sealing_file", None) and d.sealing_file.hidden
+        for d in services.sealed_records_of(query.subject_index)
     ]
 
 

@@ -412,6 +412,13 @@ class SealingFile(models.Model):
     def hidden(self) -> bool:
         return self.status in HIDDEN_STATES
 
+    def is_overdue(self, today) -> bool:
+        """J-WHEN: a juvenile record still to seal after the policy's days (应封未封); or missing facts
+        not supplied by their due date."""
+        late_seal = (self.regime == "juvenile" and self.seal_date is not None and self.policy is not None
+                     and (today - self.seal_date).days > self.policy.juvenile_seal_within_days)
+        return late_seal or bool(self.facts_due and self.facts_due < today)
+
     def can_move_to(self, status) -> bool:
         current = getattr(self, "_loaded_status", None) or self.status
         return status in ALLOWED_TRANSITIONS[current]

@@ -29,13 +29,9 @@ def work_queue(request):
     }
     tab = tab if tab in queues else "seal"
     files = list(queues[tab][:200])
-    policy_days = {}
     for file in files:
         file.style = STATUS_STYLES.get(file.status, "secondary")
-        days = policy_days.setdefault(file.policy_id, file.policy.juvenile_seal_within_days if file.policy else 3)
-        file.overdue = bool(
-            file.regime == "juvenile" and file.seal_date and (today - file.seal_date).days > days
-        ) or bool(file.facts_due and file.facts_due < today)
+        file.overdue = file.is_overdue(today)
     counts = {name: queue.count() for name, queue in queues.items()}
     return render(request, "sealing/work_queue.html", {"files": files, "tab": tab, "counts": counts})
 

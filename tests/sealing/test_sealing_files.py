@@ -216,3 +216,11 @@ def test_seal_button_seals_through_the_page(cast, login):
     record.refresh_from_db()
     assert record.seal.active
     assert client.get(reverse("sealing:file_seal", args=[file.pk])).status_code == 405
+
+
+def test_juvenile_copy_is_overdue_after_three_days(cast, login):
+    file, _ = juvenile_case(cast)
+    assert not file.is_overdue(file.seal_date + dt.timedelta(days=3))
+    assert file.is_overdue(file.seal_date + dt.timedelta(days=4))
+    page = login(cast.clerk_a).get(reverse("sealing:work_queue")).content.decode()
+    assert 'class="table-danger"' in page
