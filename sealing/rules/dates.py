@@ -4,6 +4,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+from .kernel import zh  # noqa: F401  (re-exported: its old home)
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """Calendar months; a day missing in the target month clamps to its last day.
@@ -50,10 +52,3 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 def is_minor_on(birth: dt.date, day: dt.date) -> bool:
     """Under 18 on `day` (the 18th birthday included)."""
     return day <= eighteenth_birthday(birth)
-
-
-def zh(day: dt.date | None) -> str:
-    """A date as a clerk writes it: 2024年2月29日."""
-    if day is None:
-        return "（未知）"
-    return f"{day.year}年{day.month}月{day.day}日"

@@ -8,6 +8,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from .kernel import TraceStep, json_ready  # noqa: F401  (re-exported: their old home)
+
 # Vocabularies (kept here so jsonio, the app's forms and the tests share one spelling).
 STATUTORY_MAX_KINDS = ("fine", "surveillance", "detention", "fixed_term", "life", "death")
 SENTENCE_KINDS = ("fixed_term", "detention", "surveillance", "fine_only", "life", "death")
@@ -90,37 +92,6 @@ class CaseFacts:
     prior_convictions: int = 0
     community_service_hours: int = 0
     events: tuple[Event, ...] = ()
-
-
-def json_ready(value: Any) -> Any:
-    """JSON-friendly copy: dates become ISO strings, tuples/sets become lists."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): json_ready(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_ready(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted(json_ready(v) for v in value)
-    return value
-
-
-@dataclass(frozen=True)
-class TraceStep:
-    rule: str  # stable rule id, e.g. "J-AGE", "A-EXCL-DRUG"
-    source: str  # legal source
-    outcome: str  # short machine word: applies, eligible, not_eligible, undetermined, ...
-    message: str  # a sentence a clerk can read (Chinese)
-    facts: dict = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        return {
-            "rule": self.rule,
-            "source": self.source,
-            "outcome": self.outcome,
-            "message": self.message,
-            "facts": json_ready(self.facts),
-        }
 
 
 @dataclass

@@ -6,7 +6,6 @@ naming the offending field (`offense_date`, `sentence.months`, `events[1].date`,
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any, Callable, Optional
 
 from sealing.identity import IdNumberError, parse_id_number
@@ -23,95 +22,41 @@ from .facts import (
     Event,
     Sentence,
 )
+from .kernel import (  # noqa: F401  (InputError, MIN_YEAR, MAX_YEAR, MAX_COUNT re-exported: their old home)
+    MAX_COUNT,
+    MAX_YEAR,
+    MIN_YEAR,
+    InputError,
+    is_int,
+    optional_count,
+    optional_date,
+    read_bool,
+    read_date,
+    read_int,
+    read_list,
+    required_date,
+)
 from .policy import Policy
 
 Lookup = Callable[[str], Optional[ChargeInfo]]
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
+# --- small typed readers: the kernel's, shared with queries.rules ----------------------------
 
-class InputError(Exception):
-    """Invalid input; `field` names where (e.g. "events[1].date"), `index` the case in a list."""
-
-    def __init__(self, field: str, message: str, index: int | None = None):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-        self.index = index
-
-    def to_dict(self) -> dict:
-        data: dict[str, Any] = {"error": self.message, "field": self.field}
-        if self.index is not None:
-            data["index"] = self.index
-        return data
-
-
-# --- small typed readers --------------------------------------------------------------------
-
-# Plausibility bounds: beyond them a value is a typing error, and date arithmetic would overflow.
-MIN_YEAR, MAX_YEAR = 1900, 2200
-MAX_COUNT = 100_000
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _date(value: Any, field: str) -> dt.date:
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        raise InputError(field, "must be a date string YYYY-MM-DD")
-    try:
-        parsed = dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(field, "is not a valid calendar date") from None
-    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        raise InputError(field, f"year must be between {MIN_YEAR} and {MAX_YEAR}")
-    return parsed
-
-
-def _optional_date(obj: dict, key: str, field: str | None = None) -> dt.date | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    return _date(value, field or key)
-
-
-def _required_date(obj: dict, key: str, field: str | None = None) -> dt.date:
-    if obj.get(key) is None:
-        raise InputError(field or key, "is required")
-    return _date(obj[key], field or key)
+_is_int = is_int
+_date = read_date
+_optional_date = optional_date
+_required_date = required_date
+_bool = read_bool
+_list = read_list
 
 
 def _non_negative_int(value: Any, field: str) -> int:
-    if not _is_int(value):
-        raise InputError(field, "must be an integer")
-    if value < 0:
-        raise InputError(field, "must not be negative")
-    if value > MAX_COUNT:
-        raise InputError(field, f"must not exceed {MAX_COUNT}")
-    return value
+    return read_int(value, field)
 
 
 def _optional_count(obj: dict, key: str) -> int:
-    value = obj.get(key)
-    if value is None:
-        return 0
-    return _non_negative_int(value, key)
-
-
-def _bool(value: Any, field: str) -> bool:
-    if not isinstance(value, bool):
-        raise InputError(field, "must be true or false")
-    return value
-
-
-def _list(obj: dict, key: str) -> list:
-    value = obj.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise InputError(key, "must be a list")
-    return value
+    return optional_count(obj, key)
 
 
 # --- field groups ---------------------------------------------------------------------------
