@@ -15,7 +15,7 @@ from sealing import selectors as sealing_selectors
 def home(request):
     context = {"agency": request.user.agency}
     if request.user.has_perm("sealing.view_case"):
-        cases = sealing_selectors.cases_for(request.user)
+        cases = sealing_selectors.listed_cases(request.user)
         context["case_count"] = cases.count()
         context["recent_cases"] = cases.order_by("-created_at")[:8]
     if request.user.has_perm("queries.view_queryrequest"):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Charge, SealingFile, SealingPolicy
@@ -48,12 +49,18 @@ class SealingPolicyAdmin(SimpleHistoryAdmin):
 class SealingFileAdmin(SimpleHistoryAdmin):
     """Read-only: a file's status moves only through the services (evaluate, seal, unseal, revoke)."""
 
-    list_display = ("defendant", "status", "regime", "category", "seal_date", "observation_end", "policy")
+    list_display = ("file_label", "status", "regime", "category", "seal_date", "observation_end", "policy")
     list_filter = ("status", "regime", "category")
     list_select_related = ("defendant__case", "defendant__person", "policy")
+    # the decision's trace tells the facts of the file: it is read on the decision page, through the gate
+    exclude = ("decision", "missing", "defendant")
+
+    @admin.display(description=_("sealing file"))
+    def file_label(self, obj):
+        return str(obj.defendant)  # masked: Person.__str__ never shows the name
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in SealingFile._meta.fields]
+        return [f.name for f in SealingFile._meta.fields if f.name not in self.exclude]
 
     def has_add_permission(self, request):
         return False

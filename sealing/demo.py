@@ -94,15 +94,15 @@ def load(cases_per_district: int = 150, seed: int = 20261123) -> int:
             case = services.create_case(
                 user=handler,
                 case_data={"case_number": number, "year": year, "offense_date": offense, "summary": ""},
-                defendants=defendants,
+                defendants=defendants, today=today,
             )
             _records(rng, case, clerks, code, by_prosecutor)
             created += 1
-    _seal_some(rng, clerks)
+    _seal_some(rng, clerks, today)
     return created
 
 
-def _seal_some(rng, clerks) -> None:
+def _seal_some(rng, clerks, today) -> None:
     """Courts and procuratorates have sealed most of their copies; police and justice bureaus lag behind,
     so every clerk's work queue has something in it."""
     files = SealingFile.objects.filter(status__in=HIDDEN_STATES).select_related("defendant__case__agency__region")
@@ -111,7 +111,7 @@ def _seal_some(rng, clerks) -> None:
         for kind in (Agency.Kind.COURT, Agency.Kind.PROCURATORATE):
             if rng.random() < 0.7:
                 try:
-                    services.seal_file(file, user=clerks[(region, kind)])
+                    services.seal_file(file, user=clerks[(region, kind)], today=today)
                 except services.SealingError:
                     pass  # this agency holds no open copy of the file
 

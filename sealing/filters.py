@@ -6,14 +6,20 @@ from common.crypto import blind_index
 
 from .casenumber import normalize_case_number
 from .identity import normalize_id_number
-from .models import Case, Disposition, Record, RecordKind
+from .models import HIDDEN_STATES, Case, Defendant, Disposition, Record, RecordKind
+
+
+def _shown_defendants():
+    """Search terms match only defendants whose file is not hidden: a hidden defendant never makes a
+    case appear in a result (a sealed record is indistinguishable from no record)."""
+    return Defendant.objects.exclude(sealing_file__status__in=HIDDEN_STATES)
 
 
 class CaseFilter(django_filters.FilterSet):
     case_number = django_filters.CharFilter(label=_("case number"), method="filter_case_number")
     id_number = django_filters.CharFilter(label=_("ID number of a defendant"), method="filter_id_number")
     disposition = django_filters.ChoiceFilter(
-        label=_("disposition"), field_name="defendants__disposition", choices=Disposition.choices, distinct=True
+        label=_("disposition"), choices=Disposition.choices, method="filter_disposition"
     )
     year = django_filters.NumberFilter(label=_("year"))
     offense_after = django_filters.DateFilter(
@@ -35,7 +41,10 @@ class CaseFilter(django_filters.FilterSet):
     def filter_id_number(self, queryset, name, value):
         # Exact match only: the number is encrypted, its keyed digest is what the index holds.
         digest = blind_index(normalize_id_number(value))
-        return queryset.filter(defendants__person__id_number_index=digest).distinct()
+        return queryset.filter(pk__in=_shown_defendants().filter(person__id_number_index=digest).values("case_id"))
+
+    def filter_disposition(self, queryset, name, value):
+        return queryset.filter(pk__in=_shown_defendants().filter(disposition=value).values("case_id"))
 
 
 class RecordFilter(django_filters.FilterSet):

@@ -239,8 +239,10 @@ class RecordForm(forms.ModelForm):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["defendant"].queryset = case.defendants.select_related("person")
-        self.fields["defendant"].label_from_instance = lambda d: d.person.name
+        from .disclosure import masked_label
+
+        self.fields["defendant"].queryset = case.defendants.select_related("person", "sealing_file")
+        self.fields["defendant"].label_from_instance = masked_label  # the gate masks a hidden defendant
         self.fields["kind"].choices = RecordKind.choices
 
 
@@ -267,3 +269,11 @@ class EventForm(forms.Form):
         if date > today():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return date
+
+
+class BreakGlassForm(forms.Form):
+    """The reason for reading a sealed file's facts; it goes to the access log with the read."""
+
+    reason = forms.CharField(label=_("why you must read this sealed file"), min_length=10, max_length=300,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("The reason and the read are logged and shown to the supervising procuratorate."))

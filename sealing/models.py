@@ -76,7 +76,8 @@ class Person(models.Model):
         verbose_name_plural = _("persons")
 
     def __str__(self):
-        return self.name
+        # str() reaches admin pages, log lines and error reports: never the name in clear
+        return self.masked_name
 
     @property
     def masked_name(self) -> str:
@@ -163,7 +164,7 @@ class Defendant(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "person"], name="defendant_once_per_case")]
 
     def __str__(self):
-        return f"{self.case} · {self.person}"
+        return f"{self.case} · {self.person.masked_name}"
 
     @property
     def circumstances(self) -> list[str]:
@@ -219,6 +220,8 @@ class Record(models.Model):
     @property
     def content_hidden(self) -> bool:
         """Sealed (or provisionally sealed) content is shown to nobody without a permit."""
+        from .rules.files import is_hidden, whole_case_records_hidden
+
         try:
             if self.seal.active:
                 return True
@@ -226,9 +229,8 @@ class Record(models.Model):
             pass
         if self.defendant_id is not None:
             file = getattr(self.defendant, "sealing_file", None)
-            return bool(file and file.hidden)
-        statuses = list(self.case.defendants.values_list("sealing_file__status", flat=True))
-        return bool(statuses) and all(status in HIDDEN_STATES for status in statuses)
+            return bool(file and is_hidden(file.status))
+        return whole_case_records_hidden(self.case.defendants.values_list("sealing_file__status", flat=True))
 
 
 # Exceptions to the agency scope (another agency's user on a joint case, a permit after a query):
@@ -414,10 +416,13 @@ class SealingFile(models.Model):
 
     def is_overdue(self, today) -> bool:
         """J-WHEN: a juvenile record still to seal after the policy's days (应封未封); or missing facts
-        not supplied by their due date."""
-        late_seal = (self.regime == "juvenile" and self.seal_date is not None and self.policy is not None
-                     and (today - self.seal_date).days > self.policy.juvenile_seal_within_days)
-        return late_seal or bool(self.facts_due and self.facts_due < today)
+        not supplied by their due date (the law is in rules/files.py)."""
+        from .rules.files import facts_overdue, seal_overdue
+
+        late_seal = self.policy is not None and seal_overdue(
+            regime=self.regime, status=self.status, seal_date=self.seal_date, today=today,
+            within_days=self.policy.juvenile_seal_within_days)
+        return late_seal or facts_overdue(self.facts_due, today)
 
     def can_move_to(self, status) -> bool:
         current = getattr(self, "_loaded_status", None) or self.status
@@ -495,6 +500,8 @@ class AccessAction(models.TextChoices):
     READ = "read", _("read a sealed record")
     DISCLOSED = "disclosed", _("disclosed in a query answer")
     DOCUMENT = "document", _("downloaded a disclosure letter")
+    REVIEWED = "reviewed", _("viewed sealed records to decide a query")
+    BREAK_GLASS = "break_glass", _("opened a sealed file with a reason")
 
 
 class AccessLog(models.Model):
@@ -510,6 +517,7 @@ class AccessLog(models.Model):
                                on_delete=models.PROTECT, related_name="reads")
     reference = models.CharField(_("reference"), max_length=40, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=AccessAction.choices, default=AccessAction.READ)
+    reason = models.CharField(_("reason given"), max_length=300, blank=True)
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:

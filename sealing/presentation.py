@@ -44,10 +44,13 @@ STATUS_STYLES = {
 }
 
 
-def trace_rows(decision: dict) -> list[dict]:
+def trace_rows(decision: dict, *, masked: bool = False) -> list[dict]:
+    """The trace as the page shows it. ``masked`` (a hidden file read without a permit or a reason): the
+    rule ids, sources and outcomes only; the messages and facts tell the sealed facts and are dropped."""
     rows = []
     for step in decision.get("trace", []):
         outcome = step.get("outcome", "")
         style = "danger" if outcome in NEGATIVE else "warning" if outcome in WARNING else "success"
-        rows.append({**step, "label": OUTCOME_LABELS.get(outcome, outcome), "style": style})
+        shown = {"rule": step.get("rule", ""), "source": step.get("source", "")} if masked else dict(step)
+        rows.append({**shown, "label": OUTCOME_LABELS.get(outcome, outcome), "style": style})
     return rows

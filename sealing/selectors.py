@@ -10,8 +10,10 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from accounts.models import Region
-from accounts.roles import SUPERVISOR
 
+from . import disclosure
+from .permissions import is_procuratorate_supervisor
+from .rules.files import j_cover
 from .models import (
     HIDDEN_STATES, Case, CaseUserObjectPermission, Charge, Defendant, FileStatus, Record, RecordUserObjectPermission,
     SealingFile,
@@ -19,8 +21,9 @@ from .models import (
 
 
 def _supervised_agency_filter(user, field: str) -> Q | None:
-    """A supervisor at a procuratorate reads the cases of every agency of its region and those below."""
-    if not user.has_role(SUPERVISOR) or user.agency is None:
+    """A supervisor at a procuratorate reads the cases of every agency of its region and those below;
+    a "supervisor" of a court, police or justice bureau supervises nothing (RULES.md §5)."""
+    if not is_procuratorate_supervisor(user):
         return None
     region_ids = Region.objects.get(pk=user.agency.region_id).descendant_ids()
     return Q(**{f"{field}__region_id__in": region_ids})
@@ -43,6 +46,13 @@ def cases_for(user) -> QuerySet[Case]:
     if supervised is not None:
         scope |= supervised
     return qs.filter(scope)
+
+
+def listed_cases(user) -> QuerySet[Case]:
+    """Cases for lists, searches and counts: a case all of whose defendants are hidden is absent, so a
+    sealed-only person looks exactly like a person with no record. The handling agency reaches those
+    files, masked, through its work queue (``hidden_files``)."""
+    return disclosure.without_hidden_only_cases(cases_for(user))
 
 
 def case_for_change(user, pk) -> QuerySet[Case]:
@@ -68,6 +78,12 @@ def records_for(user) -> QuerySet[Record]:
     if supervised is not None:
         scope |= supervised
     return qs.filter(scope)
+
+
+def listed_records(user) -> QuerySet[Record]:
+    """Record copies for lists and counts: hidden copies are absent (a permit holder finds them under
+    "disclosed to me")."""
+    return disclosure.without_hidden_records(records_for(user))
 
 
 def records_for_change(user) -> QuerySet[Record]:
@@ -96,14 +112,25 @@ def seal_queue(user, today) -> QuerySet[SealingFile]:
     """Files whose records must be hidden by now while this agency's copy is still open."""
     if user.agency_id is None:
         return SealingFile.objects.none()
-    open_copies = Record.objects.filter(
-        holding_agency_id=user.agency_id, seal__isnull=True, defendant__isnull=False
-    ).values("defendant_id")
+    own_open = Record.objects.filter(holding_agency_id=user.agency_id, seal__isnull=True)
+    open_copies = own_open.filter(defendant__isnull=False).values("defendant_id")
+    # whole-case copies are covered once every defendant is hidden (rules.files.covers_record)
+    whole_case = own_open.filter(defendant__isnull=True).exclude(disclosure.open_defendant_exists("case_id"))
     return (
         files_for(user)
-        .filter(status__in=HIDDEN_STATES, seal_date__lte=today, defendant_id__in=open_copies)
+        .filter(status__in=HIDDEN_STATES, seal_date__lte=today)
+        .filter(Q(defendant_id__in=open_copies) | Q(defendant__case_id__in=whole_case.values("case_id")))
         .order_by("seal_date", "pk")
     )
+
+
+def hidden_files(user) -> QuerySet[SealingFile]:
+    """The handling agency's hidden files (masked on every page): where its clerks record events and
+    unsealing grounds."""
+    if user.agency_id is None:
+        return SealingFile.objects.none()
+    return files_for(user).filter(status__in=HIDDEN_STATES, defendant__case__agency_id=user.agency_id).order_by(
+        "seal_date", "pk")
 
 
 def exception_queue(user) -> QuerySet[SealingFile]:
@@ -139,7 +166,6 @@ def copies_of(file: SealingFile) -> QuerySet[Record]:
 
 
 def has_sealed_juvenile_codefendant(file: SealingFile) -> bool:
-    """J-COVER: the case also holds a juvenile's sealed record."""
-    return SealingFile.objects.filter(
-        defendant__case_id=file.defendant.case_id, regime="juvenile", eligible=True
-    ).exclude(pk=file.pk).exists()
+    """J-COVER (rules.files.j_cover): the case also holds a juvenile's hidden record."""
+    others = SealingFile.objects.filter(defendant__case_id=file.defendant.case_id).exclude(pk=file.pk)
+    return j_cover(file.regime, others.values_list("regime", "status"))

@@ -20,8 +20,10 @@ from .models import (
     HIDDEN_STATES, AccessLog, Case, Defendant, FileStatus, ObservationEvent, Person, Record, RecordSeal, SealedRecordPermit,
     SealingFile,
 )
+from . import disclosure, permissions
 from .policy import current_policy_version
 from .rules import CaseFacts, Event, Sentence, evaluate
+from .rules.files import ADULT_GROUNDS, JUVENILE_GROUNDS, covers_record
 
 PERSON_FIELDS = ("name", "id_number", "birth_date")
 DEFENDANT_FIELDS = (
@@ -43,7 +45,8 @@ def _save(obj, reason: str, user=None) -> None:
 def find_or_create_person(*, name: str, id_number: str = "", birth_date: dt.date | None = None, user=None) -> Person:
     """The person with this ID number (found by its blind index), or a new one.
 
-    Without an ID number every entry is a new person: names are not unique.
+    Without an ID number every entry is a new person: names are not unique. The name of a person with a
+    hidden file is never changed here: that would change the facts of a sealed file.
     """
     if id_number:
         parsed = parse_id_number(id_number)
@@ -53,13 +56,23 @@ def find_or_create_person(*, name: str, id_number: str = "", birth_date: dt.date
             person = Person(id_number=parsed.number, id_number_index=index, birth_date=parsed.birth_date, sex=parsed.sex)
             person.name = name
             _save(person, gettext_noop("person entered"), user)
-        elif person.name != name:
+        elif person.name != name and not _has_hidden_file(person):
             person.name = name
             _save(person, gettext_noop("name corrected at case entry"), user)
         return person
     person = Person(name=name, id_number="", id_number_index=None, birth_date=birth_date, sex="")
     _save(person, gettext_noop("person entered (no ID number)"), user)
     return person
+
+
+def _has_hidden_file(person: Person) -> bool:
+    return person.defendants.filter(sealing_file__status__in=HIDDEN_STATES).exists()
+
+
+def _guard(check: tuple[bool, str]) -> None:
+    ok, reason = check
+    if not ok:
+        raise SealingError(reason)
 
 
 def _apply(obj, data: dict, fields) -> None:
@@ -69,27 +82,28 @@ def _apply(obj, data: dict, fields) -> None:
 
 
 @transaction.atomic
-def create_case(*, user, case_data: dict, defendants: list[dict]) -> Case:
-    """Enter a case with its defendants, as the clerk's agency."""
+def create_case(*, user, case_data: dict, defendants: list[dict], today: dt.date) -> Case:
+    """Enter a case with its defendants, as the clerk's agency; decisions as of ``today``."""
     case = Case(agency=user.agency, created_by=user)
     _apply(case, case_data, CASE_FIELDS)
     _save(case, gettext_noop("case entered"), user)
     for position, data in enumerate(defendants, start=1):
-        add_defendant(user=user, case=case, data=data, position=position)
+        add_defendant(user=user, case=case, data=data, position=position, today=today)
     return case
 
 
 @transaction.atomic
-def update_case(*, user, case: Case, case_data: dict) -> Case:
+def update_case(*, user, case: Case, case_data: dict, today: dt.date) -> Case:
+    _guard(permissions.can_change_case(user, case))
     _apply(case, case_data, CASE_FIELDS)
     _save(case, gettext_noop("case details corrected"), user)
     for defendant in case.defendants.all():
-        evaluate_file(defendant, user=user, reason=gettext_noop("re-evaluated after corrected facts"))
+        evaluate_file(defendant, as_of=today, user=user, reason=gettext_noop("re-evaluated after corrected facts"))
     return case
 
 
 @transaction.atomic
-def add_defendant(*, user, case: Case, data: dict, position: int | None = None) -> Defendant:
+def add_defendant(*, user, case: Case, data: dict, today: dt.date, position: int | None = None) -> Defendant:
     person = find_or_create_person(
         name=data["name"], id_number=data.get("id_number") or "", birth_date=data.get("birth_date"), user=user
     )
@@ -99,12 +113,15 @@ def add_defendant(*, user, case: Case, data: dict, position: int | None = None) 
     _apply(defendant, data, DEFENDANT_FIELDS)
     _save(defendant, gettext_noop("defendant entered"), user)
     defendant.charges.set(data.get("charges", []))
-    evaluate_file(defendant, user=user)
+    evaluate_file(defendant, as_of=today, user=user)
     return defendant
 
 
 @transaction.atomic
-def update_defendant(*, user, defendant: Defendant, data: dict) -> Defendant:
+def update_defendant(*, user, defendant: Defendant, data: dict, today: dt.date) -> Defendant:
+    """Correct a defendant's facts; refused while the file is hidden (unseal first)."""
+    defendant = Defendant.objects.select_for_update().select_related("case", "person").get(pk=defendant.pk)
+    _guard(permissions.can_change_facts(user, defendant))
     current = defendant.person
     new_id = normalize_id_number(data.get("id_number") or "")
     if new_id and new_id != current.id_number:
@@ -122,7 +139,7 @@ def update_defendant(*, user, defendant: Defendant, data: dict) -> Defendant:
     _save(defendant, gettext_noop("defendant details corrected"), user)
     if "charges" in data:
         defendant.charges.set(data["charges"])
-    evaluate_file(defendant, user=user, reason=gettext_noop("re-evaluated after corrected facts"))
+    evaluate_file(defendant, as_of=today, user=user, reason=gettext_noop("re-evaluated after corrected facts"))
     return defendant
 
 
@@ -137,6 +154,9 @@ def create_record(*, user, case: Case, data: dict) -> Record:
 
 @transaction.atomic
 def update_record(*, user, record: Record, data: dict) -> Record:
+    """Correct the agency's copy; a hidden record is never overwritten."""
+    record = Record.objects.select_for_update().select_related("defendant__sealing_file").get(pk=record.pk)
+    _guard(permissions.can_change_record(user, record))
     _apply(record, data, RECORD_FIELDS)
     _save(record, gettext_noop("record copy corrected"), user)
     return record
@@ -144,6 +164,7 @@ def update_record(*, user, record: Record, data: dict) -> Record:
 
 # --- Sealing: evaluation, sealing each agency's copies, unsealing, revocation -------------------------
 
+# What each unsealing ground of rules/files.py means, as message ids translated when shown.
 UNSEAL_GROUNDS = {
     "J-UNSEAL-NEW": gettext_noop("a new crime committed under 18, combined sentence over five years"),
     "J-UNSEAL-HIDDEN": gettext_noop("an undetected earlier crime committed under 18, combined sentence over five years"),
@@ -151,8 +172,7 @@ UNSEAL_GROUNDS = {
     "A-UNSEAL-HIDDEN": gettext_noop("an undetected earlier crime takes the case out of the micro/light category"),
     "A-UNSEAL-RETRIAL": gettext_noop("a retrial takes the case out of the micro/light category"),
 }
-JUVENILE_GROUNDS = ("J-UNSEAL-NEW", "J-UNSEAL-HIDDEN", "J-UNSEAL-RETRIAL")
-ADULT_GROUNDS = ("A-UNSEAL-HIDDEN", "A-UNSEAL-RETRIAL")
+assert set(UNSEAL_GROUNDS) == set(JUVENILE_GROUNDS) | set(ADULT_GROUNDS)
 
 
 class SealingError(Exception):
@@ -186,12 +206,8 @@ def facts_for(defendant: Defendant):
     )
 
 
-def _today():
-    return timezone.localdate()
-
-
 @transaction.atomic
-def evaluate_file(defendant: Defendant, *, as_of: dt.date | None = None, user=None, adopt_current_policy=False,
+def evaluate_file(defendant: Defendant, *, as_of: dt.date, user=None, adopt_current_policy=False,
                   reason: str = gettext_noop("evaluated")) -> tuple[SealingFile, bool]:
     """Apply the rules to the defendant's facts and move the file to the status they give.
 
@@ -199,7 +215,6 @@ def evaluate_file(defendant: Defendant, *, as_of: dt.date | None = None, user=No
     rewrites a decision) unless ``adopt_current_policy``. Returns (file, applied): applied is False
     when the rules' answer is a move the file may not make (a final seal stands until unsealed).
     """
-    as_of = as_of or _today()
     file = SealingFile.objects.select_for_update().filter(defendant=defendant).first()
     if file is None:
         file = SealingFile(defendant=defendant)
@@ -239,40 +254,30 @@ def _same_decision(stored: dict, fresh: dict) -> bool:
     return {k: v for k, v in stored.items() if k not in ignore} == {k: v for k, v in fresh.items() if k not in ignore}
 
 
-def _file_records(file, agency=None):
-    """The record copies a file covers: the defendant's own, and whole-case records once every
-    defendant of the case is hidden (otherwise they stay open, marked J-COVER)."""
+def open_copies_to_seal(file, agency_id) -> list[Record]:
+    """The agency's unsealed copies that the file covers (rules.files.covers_record decides)."""
+    if agency_id is None:
+        return []
     case = file.defendant.case
-    records = Record.objects.filter(case=case, defendant=file.defendant)
-    statuses = set(case.defendants.values_list("sealing_file__status", flat=True))
-    if statuses and statuses <= set(HIDDEN_STATES):
-        records = Record.objects.filter(case=case).filter(Q(defendant=file.defendant) | Q(defendant__isnull=True))
-    if agency is not None:
-        records = records.filter(holding_agency=agency)
-    return records
+    statuses = list(case.defendants.values_list("sealing_file__status", flat=True))
+    candidates = Record.objects.filter(case=case, holding_agency_id=agency_id, seal__isnull=True).filter(
+        Q(defendant=file.defendant) | Q(defendant__isnull=True))
+    return [r for r in candidates
+            if covers_record(file_defendant_id=file.defendant_id, record_defendant_id=r.defendant_id,
+                             case_statuses=statuses)]
 
 
 @transaction.atomic
-def seal_file(file, *, user, today: dt.date | None = None) -> int:
+def seal_file(file, *, user, today: dt.date) -> int:
     """Seal the user's agency's copies of the file's records. Returns how many copies were sealed."""
-    today = today or _today()
-    file = type(file).objects.select_for_update().get(pk=file.pk)
-    if file.status not in HIDDEN_STATES:
-        raise SealingError(gettext_noop("This file is not to be sealed: its decision does not hide the records."))
-    if file.seal_date and file.seal_date > today:
-        raise SealingError(gettext_noop("The seal date has not come yet."))
-    if user.agency_id is None:
-        raise SealingError(gettext_noop("Your account belongs to no agency."))
-    copies = _file_records(file, agency=user.agency).filter(seal__isnull=True)
+    file = type(file).objects.select_for_update().select_related("defendant__case").get(pk=file.pk)
+    copies = open_copies_to_seal(file, user.agency_id)
+    _guard(permissions.can_seal(user, file, today, open_own_copies=len(copies)))
     now = timezone.now()
-    count = 0
     for record in copies:
         seal = RecordSeal(record=record, sealing_file=file, sealed_at=now, sealed_by=user)
         _save(seal, gettext_noop("copy sealed"), user)
-        count += 1
-    if count == 0:
-        raise SealingError(gettext_noop("Your agency holds no unsealed copy of this file's records."))
-    return count
+    return len(copies)
 
 
 def _lift_seals(file, reason: str, user) -> int:
@@ -289,15 +294,9 @@ def _lift_seals(file, reason: str, user) -> int:
 def unseal_file(file, *, ground: str, document: str, user):
     """Lift a final seal, only on a legal ground and with the deciding document (J-UNSEAL-*)."""
     file = type(file).objects.select_for_update().select_related("defendant__case").get(pk=file.pk)
-    allowed = JUVENILE_GROUNDS if file.regime == "juvenile" else ADULT_GROUNDS
-    if ground not in allowed:
-        raise SealingError(gettext_noop("This ground does not allow unsealing this file."))
     if not document.strip():
         raise SealingError(gettext_noop("Name the document that decides the unsealing."))
-    if file.status != FileStatus.SEALED:
-        raise SealingError(gettext_noop("Only a sealed file can be unsealed."))
-    if user.agency_id != file.defendant.case.agency_id:
-        raise SealingError(gettext_noop("Only the handling agency decides an unsealing."))
+    _guard(permissions.can_unseal(user, file, ground))
     file.status = FileStatus.UNSEALED
     file.unseal_ground = ground
     file.unseal_document = document.strip()
@@ -307,7 +306,7 @@ def unseal_file(file, *, ground: str, document: str, user):
 
 
 @transaction.atomic
-def record_event(defendant: Defendant, *, kind: str, date: dt.date, document_number: str, user, as_of=None):
+def record_event(defendant: Defendant, *, kind: str, date: dt.date, document_number: str, user, as_of: dt.date):
     """Record a new crime or administrative detention, then re-evaluate: the rules revoke or extend."""
     event = ObservationEvent(defendant=defendant, kind=kind, date=date, document_number=document_number,
                              created_by=user)
@@ -316,13 +315,22 @@ def record_event(defendant: Defendant, *, kind: str, date: dt.date, document_num
     return event, file
 
 
-def revoke_file(file, *, event, user, as_of=None):
+def revoke_file(file, *, event, user, as_of: dt.date):
     """Revocation (A-REVOKE) is what the rules decide once the new intentional crime is recorded."""
     _event, file = record_event(
         file.defendant, kind=event["kind"], date=event["date"], document_number=event["document_number"], user=user,
         as_of=as_of,
     )
     return file
+
+
+@transaction.atomic
+def break_glass(file, *, user, reason: str):
+    """Open a hidden file's facts with a reason (handling agency or supervising procuratorate): logged."""
+    _guard(permissions.can_break_glass(user, file))
+    if len(reason.strip()) < disclosure.BREAK_GLASS_MIN_REASON:
+        raise SealingError(gettext_noop("Say why you must read this sealed file (at least ten characters)."))
+    return disclosure.log_break_glass(user, file, reason)
 
 
 # --- Permits to read sealed records, and the access log -----------------------------------------------
@@ -341,46 +349,25 @@ def grant_permit(*, record: Record, user, expires_at, reference: str, purpose: s
 
 
 @transaction.atomic
-def end_permit(permit: SealedRecordPermit, *, reason: str, user=None) -> None:
+def end_permit(permit: SealedRecordPermit, *, reason: str, now: dt.datetime, user=None) -> None:
     """End a permit (expiry or revocation) and take the object permissions back unless another permit holds."""
     permit = SealedRecordPermit.objects.select_for_update().get(pk=permit.pk)
     if permit.ended_at is not None:
         return
-    permit.ended_at = timezone.now()
+    permit.ended_at = now
     _save(permit, reason, user)
     still = SealedRecordPermit.objects.filter(
-        record=permit.record, user=permit.user, ended_at__isnull=True, expires_at__gt=timezone.now()
+        record=permit.record, user=permit.user, ended_at__isnull=True, expires_at__gt=now
     ).exists()
     if not still:
         remove_perm(READ_SEALED, permit.user, permit.record)
         remove_perm("sealing.view_record", permit.user, permit.record)
 
 
-def active_permit(user, record: Record) -> SealedRecordPermit | None:
-    if not user.has_perm(READ_SEALED, record):
-        return None
-    return (
-        SealedRecordPermit.objects.filter(record=record, user=user, ended_at__isnull=True, expires_at__gt=timezone.now())
-        .order_by("-expires_at")
-        .first()
-    )
-
-
-@transaction.atomic
-def read_sealed_content(user, record: Record) -> tuple[str | None, SealedRecordPermit | None]:
-    """The content of a sealed record for a user holding an active permit, logged; (None, None) otherwise."""
-    permit = active_permit(user, record)
-    if permit is None:
-        return None, None
-    AccessLog.objects.create(user=user, record=record, permit=permit, reference=permit.reference, action="read")
-    return record.content, permit
-
-
-def expire_permits(now=None) -> int:
+def expire_permits(*, now: dt.datetime) -> int:
     """End every permit past its expiry (the scheduled task calls this); safe to run twice."""
-    now = now or timezone.now()
     count = 0
     for permit in SealedRecordPermit.objects.filter(ended_at__isnull=True, expires_at__lte=now):
-        end_permit(permit, reason=gettext_noop("permit expired"))
+        end_permit(permit, reason=gettext_noop("permit expired"), now=now)
         count += 1
     return count

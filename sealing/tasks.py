@@ -1,4 +1,6 @@
 """Scheduled sealing: beat says "sweep now"; the database decides what is due. Safe to run twice."""
+import datetime as dt
+
 from celery import shared_task
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -12,9 +14,10 @@ CHUNK = 200
 
 
 @shared_task(name="sealing.sweep_files")
-def sweep_files() -> dict:
-    """Give every defendant a file and move time-dependent files on as of today, one transaction each."""
-    today = timezone.localdate()
+def sweep_files(as_of: str | None = None) -> dict:
+    """Give every defendant a file and move time-dependent files on as of ``as_of`` (ISO date; the
+    Beijing date today when beat calls it), one transaction each."""
+    today = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
     created = evaluated = 0
     for defendant_id in list(Defendant.objects.filter(sealing_file__isnull=True).values_list("pk", flat=True)):
         defendant = Defendant.objects.get(pk=defendant_id)
@@ -33,4 +36,4 @@ def sweep_files() -> dict:
 @shared_task(name="sealing.expire_permits")
 def expire_permits() -> int:
     """Take back read access to sealed records whose permit has run out."""
-    return services.expire_permits()
+    return services.expire_permits(now=timezone.now())

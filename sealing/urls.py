@@ -18,6 +18,7 @@ urlpatterns = [
     path("charges/", views.charge_list, name="charge_list"),
     path("sealing/", views_files.work_queue, name="work_queue"),
     path("files/<int:pk>/", views_files.file_detail, name="file_detail"),
+    path("files/<int:pk>/open/", views_files.file_open, name="file_open"),
     path("files/<int:pk>/seal/", views_files.file_seal, name="file_seal"),
     path("files/<int:pk>/evaluate/", views_files.file_evaluate, name="file_evaluate"),
     path("files/<int:pk>/unseal/", views_files.file_unseal, name="file_unseal"),

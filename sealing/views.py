@@ -5,17 +5,19 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from common.crypto import blind_index
 
-from . import selectors, services
+from . import disclosure, permissions, selectors, services
 from .filters import CaseFilter, RecordFilter
 from .forms import CaseForm, DefendantForm, DefendantFormSet, RecordForm
 from .history import history_entries
 from .models import Defendant
 from .presentation import STATUS_STYLES
+from .rules.files import j_cover
 
 PAGE_SIZE = 25
 
@@ -27,10 +29,12 @@ def _page(request, queryset):
 @login_required
 @permission_required("sealing.view_case", raise_exception=True)
 def case_list(request):
-    filterset = CaseFilter(request.GET, queryset=selectors.cases_for(request.user))
+    filterset = CaseFilter(request.GET, queryset=selectors.listed_cases(request.user))
     page = _page(request, filterset.qs.prefetch_related("defendants__person", "defendants__sealing_file"))
+    gate = disclosure.Gate(request.user)
+    rows = [{"case": case, "names": [gate.person(d).name for d in case.defendants.all()]} for case in page]
     template = "sealing/_case_rows.html" if request.htmx else "sealing/case_list.html"
-    return render(request, template, {"filter": filterset, "page": page})
+    return render(request, template, {"filter": filterset, "page": page, "rows": rows})
 
 
 def _defendant_formset(request, case_form):
@@ -51,7 +55,8 @@ def case_create(request):
     formset = _defendant_formset(request, case_form)
     if request.method == "POST" and case_form.is_valid() and formset.is_valid():
         defendants = [form.cleaned_data for form in formset.forms if form.cleaned_data]
-        case = services.create_case(user=request.user, case_data=case_form.cleaned_data, defendants=defendants)
+        case = services.create_case(user=request.user, case_data=case_form.cleaned_data, defendants=defendants,
+                                    today=timezone.localdate())
         messages.success(request, _("Case %(number)s entered.") % {"number": case.case_number})
         return redirect("sealing:case_detail", pk=case.pk)
     if request.method == "POST":
@@ -62,26 +67,33 @@ def case_create(request):
 @login_required
 def case_detail(request, pk):
     case = get_object_or_404(selectors.cases_for(request.user), pk=pk)
-    defendants = selectors.defendants_of(case)
+    defendants = list(selectors.defendants_of(case))
     records = selectors.records_for(request.user).filter(case=case)
     other_copies = case.records.exclude(pk__in=records.values("pk")).select_related("holding_agency")
-    can_change = selectors.case_for_change(request.user, pk).exists()
-    defendants = list(defendants)
-    for d in defendants:
-        file = getattr(d, "sealing_file", None)
-        if file is not None:
-            file.style = STATUS_STYLES.get(file.status, "secondary")
+    gate = disclosure.Gate(request.user)
+    files = [(d, getattr(d, "sealing_file", None)) for d in defendants]
+    statuses = [(f.regime, f.status) if f else (None, None) for _d, f in files]
+    rows = []
+    for n, (d, file) in enumerate(files):
+        others = statuses[:n] + statuses[n + 1:]
+        rows.append({
+            "defendant": d, "file": file, "person": gate.person(d),
+            "style": STATUS_STYLES.get(file.status, "secondary") if file else "",
+            "cover": j_cover(file.regime if file else None, others),
+            "can_edit": permissions.can_change_facts(request.user, d)[0],
+        })
+    record_rows = [gate.record(r) for r in records]
     context = {
         "case": case,
-        "defendants": defendants,
-        # J-COVER: a sealed juvenile co-defendant marks the adults' files of the same case
-        "cover": any(
-            getattr(d, "sealing_file", None) and d.sealing_file.regime == "juvenile" and d.sealing_file.eligible
-            for d in defendants
-        ),
-        "records": records,
+        # a case all of whose defendants are hidden shows none of its facts (dates, notes) either
+        "case_masked": bool(rows) and all(row["person"].masked for row in rows),
+        "rows": rows,
+        # J-COVER on whole-case records: open while a juvenile co-defendant's record is hidden
+        "cover_case": any(j_cover("adult", [s]) for s in statuses),
+        "records": record_rows,
         "other_copies": other_copies,
-        "can_change": can_change,
+        "can_change": permissions.can_change_case(request.user, case)[0],
+        "can_add_defendant": permissions.handles(request.user, case) and request.user.has_perm("sealing.add_defendant"),
         "can_add_record": request.user.has_perm("sealing.add_record") and request.user.agency_id is not None,
         "history": history_entries(case, defendants, records),
     }
@@ -92,13 +104,18 @@ def case_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def case_edit(request, pk):
     case = get_object_or_404(selectors.case_for_change(request.user, pk))
+    allowed, reason = permissions.can_change_case(request.user, case)
+    if not allowed:
+        messages.error(request, _(reason))
+        return redirect("sealing:case_detail", pk=case.pk)
     form = CaseForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         conflicts = _date_conflicts(case, form.cleaned_data)
         if conflicts:
             form.add_error("offense_date", conflicts)
         else:
-            services.update_case(user=request.user, case=case, case_data=form.cleaned_data)
+            services.update_case(user=request.user, case=case, case_data=form.cleaned_data,
+                                 today=timezone.localdate())
             messages.success(request, _("Case details saved."))
             return redirect("sealing:case_detail", pk=case.pk)
     return render(request, "sealing/case_edit.html", {"form": form, "case": case})
@@ -128,7 +145,12 @@ def _defendant_initial(defendant: Defendant) -> dict:
 @require_http_methods(["GET", "POST"])
 def defendant_form(request, pk, defendant_pk=None):
     case = get_object_or_404(selectors.case_for_change(request.user, pk))
-    defendant = get_object_or_404(case.defendants, pk=defendant_pk) if defendant_pk else None
+    defendant = get_object_or_404(case.defendants.select_related("sealing_file"), pk=defendant_pk) if defendant_pk else None
+    if defendant is not None:
+        allowed, reason = permissions.can_change_facts(request.user, defendant)
+        if not allowed:  # the form would show a sealed person's name and ID number
+            messages.error(request, _(reason))
+            return redirect("sealing:case_detail", pk=case.pk)
     form = DefendantForm(
         request.POST or None,
         initial=_defendant_initial(defendant) if defendant else None,
@@ -142,10 +164,11 @@ def defendant_form(request, pk, defendant_pk=None):
             form.add_error("id_number", _("This person is already a defendant of this case."))
         else:
             if defendant:
-                services.update_defendant(user=request.user, defendant=defendant, data=form.cleaned_data)
+                services.update_defendant(user=request.user, defendant=defendant, data=form.cleaned_data,
+                                          today=timezone.localdate())
                 messages.success(request, _("Defendant saved."))
             else:
-                services.add_defendant(user=request.user, case=case, data=form.cleaned_data)
+                services.add_defendant(user=request.user, case=case, data=form.cleaned_data, today=timezone.localdate())
                 messages.success(request, _("Defendant added."))
             return redirect("sealing:case_detail", pk=case.pk)
     return render(request, "sealing/defendant_form.html", {"form": form, "case": case, "defendant": defendant})
@@ -154,7 +177,7 @@ def defendant_form(request, pk, defendant_pk=None):
 @login_required
 @permission_required("sealing.view_record", raise_exception=True)
 def record_list(request):
-    filterset = RecordFilter(request.GET, queryset=selectors.records_for(request.user))
+    filterset = RecordFilter(request.GET, queryset=selectors.listed_records(request.user))
     return render(request, "sealing/record_list.html", {"filter": filterset, "page": _page(request, filterset.qs)})
 
 
@@ -175,11 +198,9 @@ def record_create(request, pk):
 @login_required
 def record_detail(request, pk):
     record = get_object_or_404(selectors.records_for(request.user), pk=pk)
-    hidden = record.content_hidden
-    content, permit = services.read_sealed_content(request.user, record) if hidden else (record.content, None)
-    can_change = not hidden and selectors.records_for_change(request.user).filter(pk=pk).exists()
-    context = {"record": record, "hidden": hidden and permit is None, "permit": permit, "content": content,
-               "can_change": can_change, "history": history_entries(record)}
+    view = disclosure.Gate(request.user).record(record)
+    context = {"record": record, "view": view, "can_change": permissions.can_change_record(request.user, record)[0],
+               "history": history_entries(record)}
     return render(request, "sealing/record_detail.html", context)
 
 
@@ -187,8 +208,9 @@ def record_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def record_edit(request, pk):
     record = get_object_or_404(selectors.records_for_change(request.user).select_related("case"), pk=pk)
-    if record.content_hidden:
-        messages.error(request, _("A sealed record cannot be edited."))
+    allowed, reason = permissions.can_change_record(request.user, record)
+    if not allowed:
+        messages.error(request, _(reason))
         return redirect("sealing:record_detail", pk=record.pk)
     form = RecordForm(request.POST or None, instance=record, case=record.case)
     if request.method == "POST" and form.is_valid():

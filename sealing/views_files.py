@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
-from . import selectors, services
-from .forms import EventForm, UnsealForm
+from . import disclosure, permissions, selectors, services
+from .forms import BreakGlassForm, EventForm, UnsealForm
 from .history import history_entries
-from .models import FileStatus
 from .presentation import STATUS_STYLES, trace_rows
+from .rules.files import unseal_grounds
 
 
 @login_required
@@ -26,52 +26,83 @@ def work_queue(request):
         "seal": selectors.seal_queue(request.user, today),
         "facts": selectors.exception_queue(request.user),
         "retro": selectors.retroactive_sweep(request.user),
+        "hidden": selectors.hidden_files(request.user),
     }
     tab = tab if tab in queues else "seal"
-    files = list(queues[tab][:200])
-    for file in files:
-        file.style = STATUS_STYLES.get(file.status, "secondary")
-        file.overdue = file.is_overdue(today)
+    gate = disclosure.Gate(request.user)
+    rows = [
+        {"file": file, "name": gate.person(file.defendant).name, "style": STATUS_STYLES.get(file.status, "secondary"),
+         "overdue": file.is_overdue(today)}
+        for file in queues[tab][:200]
+    ]
     counts = {name: queue.count() for name, queue in queues.items()}
-    return render(request, "sealing/work_queue.html", {"files": files, "tab": tab, "counts": counts})
+    return render(request, "sealing/work_queue.html", {"rows": rows, "tab": tab, "counts": counts})
 
 
 def _file(request, pk):
     return get_object_or_404(selectors.files_for(request.user), pk=pk)
 
 
-@login_required
-@permission_required("sealing.view_sealingfile", raise_exception=True)
-def file_detail(request, pk):
-    file = _file(request, pk)
-    copies = list(selectors.copies_of(file))
+def _file_page(request, file, *, glass_reason: str = "", glass_form=None):
+    """The decision page. A hidden file shows its facts and reasons only after a break-the-glass read
+    (``glass_reason``, already logged) or under a permit; otherwise only the rule ids and outcomes."""
     today = timezone.localdate()
-    own_open = [c for c in copies if c.holding_agency_id == request.user.agency_id and not hasattr_seal(c)]
+    user = request.user
+    gate = disclosure.Gate(user)
+    person = gate.person(file.defendant)
+    unmasked = not person.masked or bool(glass_reason)
+    if glass_reason:
+        person = disclosure.clear_person(file.defendant)
+    copies = list(selectors.copies_of(file))
+    open_own = services.open_copies_to_seal(file, user.agency_id)
     context = {
         "file": file,
         "defendant": file.defendant,
+        "person": person,
+        "unmasked": unmasked,
+        "glass_reason": glass_reason,
         "case": file.defendant.case,
-        "trace": trace_rows(file.decision),
+        "trace": trace_rows(file.decision, masked=not unmasked),
         "copies": copies,
         "style": STATUS_STYLES.get(file.status, "secondary"),
-        "can_seal": (request.user.has_perm("sealing.seal_record") and file.hidden and own_open
-                     and (file.seal_date is None or file.seal_date <= today)),
-        "can_unseal": (request.user.has_perm("sealing.unseal_file") and file.status == FileStatus.SEALED
-                       and request.user.agency_id == file.defendant.case.agency_id),
-        "can_change": request.user.has_perm("sealing.change_defendant")
-        and request.user.agency_id == file.defendant.case.agency_id,
-        "events": file.defendant.events.all(),
-        "cover": file.regime != "juvenile" and selectors.has_sealed_juvenile_codefendant(file),
+        "can_seal": permissions.can_seal(user, file, today, open_own_copies=len(open_own))[0],
+        "can_unseal": permissions.can_unseal(user, file)[0],
+        "can_change": permissions.can_reevaluate(user, file)[0],
+        "can_correct": permissions.can_change_facts(user, file.defendant)[0],
+        "can_record_event": permissions.can_record_event(user, file)[0],
+        "can_break_glass": not unmasked and permissions.can_break_glass(user, file)[0],
+        "glass_form": glass_form or BreakGlassForm(),
+        "events": file.defendant.events.all() if unmasked else [],
+        "cover": selectors.has_sealed_juvenile_codefendant(file),
         "history": history_entries(file),
     }
     return render(request, "sealing/file_detail.html", context)
 
 
-def hasattr_seal(record) -> bool:
-    try:
-        return record.seal is not None
-    except record.__class__.seal.RelatedObjectDoesNotExist:
-        return False
+@login_required
+@permission_required("sealing.view_sealingfile", raise_exception=True)
+def file_detail(request, pk):
+    return _file_page(request, _file(request, pk))
+
+
+@login_required
+@permission_required("sealing.view_sealingfile", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def file_open(request, pk):
+    """Break the glass: the handling agency's clerk or the supervising procuratorate reads a hidden
+    file's facts, giving a reason; the reason and the read go to the access log."""
+    file = _file(request, pk)
+    allowed, reason = permissions.can_break_glass(request.user, file)
+    if not allowed:
+        return render(request, "403.html", {"reason": _(reason)}, status=403)
+    if request.method != "POST":
+        return redirect("sealing:file_detail", pk=file.pk)
+    form = BreakGlassForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was opened: please correct the fields marked below."))
+        return _file_page(request, file, glass_form=form)
+    services.break_glass(file, user=request.user, reason=form.cleaned_data["reason"])
+    return _file_page(request, file, glass_reason=form.cleaned_data["reason"])
 
 
 @login_required
@@ -81,7 +112,7 @@ def file_seal(request, pk):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        count = services.seal_file(file, user=request.user)
+        count = services.seal_file(file, user=request.user, today=timezone.localdate())
     except services.SealingError as exc:
         messages.error(request, _(str(exc)))
     else:
@@ -94,11 +125,12 @@ def file_evaluate(request, pk):
     file = _file(request, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if request.user.agency_id != file.defendant.case.agency_id or not request.user.has_perm("sealing.change_defendant"):
+    if not permissions.can_reevaluate(request.user, file)[0]:
         return render(request, "403.html", status=403)
     adopt = request.POST.get("policy") == "current"
     reason = gettext_noop("re-evaluated under the current policy") if adopt else gettext_noop("re-evaluated")
-    file, applied = services.evaluate_file(file.defendant, user=request.user, adopt_current_policy=adopt, reason=reason)
+    file, applied = services.evaluate_file(file.defendant, as_of=timezone.localdate(), user=request.user,
+                                           adopt_current_policy=adopt, reason=reason)
     if applied:
         messages.success(request, _("Decision re-evaluated: %(status)s.") % {"status": file.get_status_display()})
     else:
@@ -112,8 +144,7 @@ def file_evaluate(request, pk):
 @require_http_methods(["GET", "POST"])
 def file_unseal(request, pk):
     file = _file(request, pk)
-    grounds_ids = services.JUVENILE_GROUNDS if file.regime == "juvenile" else services.ADULT_GROUNDS
-    grounds = [(g, f"{g} · {_(services.UNSEAL_GROUNDS[g])}") for g in grounds_ids]
+    grounds = [(g, f"{g} · {_(services.UNSEAL_GROUNDS[g])}") for g in unseal_grounds(file.regime)]
     form = UnsealForm(request.POST or None, grounds=grounds)
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,11 +162,12 @@ def file_unseal(request, pk):
 @require_http_methods(["GET", "POST"])
 def event_create(request, pk):
     file = _file(request, pk)
-    if request.user.agency_id != file.defendant.case.agency_id:
+    if not permissions.can_record_event(request.user, file)[0]:
         return render(request, "403.html", status=403)
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _event, file = services.record_event(file.defendant, user=request.user, **form.cleaned_data)
+        _event, file = services.record_event(file.defendant, user=request.user, as_of=timezone.localdate(),
+                                             **form.cleaned_data)
         messages.success(request, _("Event recorded; decision now: %(status)s.") % {"status": file.get_status_display()})
         return redirect("sealing:file_detail", pk=file.pk)
     return render(request, "sealing/event_form.html", {"file": file, "form": form})

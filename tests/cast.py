@@ -18,6 +18,9 @@ from sealing.catalogue import load_charges
 from sealing.identity import make_id_number
 from sealing.models import Charge, Disposition, RecordKind, SentenceKind
 
+# Every test builds its data around this date and passes it in: the suite never reads today's date.
+TODAY = dt.date(2026, 6, 1)
+
 
 def ensure_catalogue() -> None:
     """Transactional tests flush the tables the migrations filled: load the catalogue again then."""
@@ -92,12 +95,12 @@ def defendant_data(name="张三", birth=dt.date(2000, 5, 1), charge="抢劫罪",
 
 
 def enter_case(clerk, number="（2024）粤0104刑初1号", defendants=None, content="被告人张三于2024年1月盗窃手机一部。",
-               offense_date=dt.date(2024, 1, 10)):
-    """A case of the clerk's agency with one record copy held by that agency."""
+               offense_date=dt.date(2024, 1, 10), today=TODAY):
+    """A case of the clerk's agency with one record copy held by that agency, decided as of ``today``."""
     case = services.create_case(
         user=clerk,
         case_data={"case_number": number, "year": offense_date.year, "offense_date": offense_date, "summary": ""},
-        defendants=defendants or [defendant_data()],
+        defendants=defendants or [defendant_data()], today=today,
     )
     record = services.create_record(
         user=clerk,

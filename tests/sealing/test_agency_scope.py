@@ -17,6 +17,7 @@ OBJECT_URLS = {
     "record_edit": lambda case, record: {"pk": record.pk},
     "file_detail": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
     "file_seal": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
+    "file_open": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
     "file_evaluate": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
     "file_unseal": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
     "event_create": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},

@@ -93,7 +93,8 @@ def enter(case, clerk, number):
     }
     created = services.create_case(user=clerk, case_data={
         "case_number": number, "year": 2024, "offense_date": date(case["offense_date"]),
-        "offense_start_date": date(case.get("offense_start_date")), "summary": ""}, defendants=[defendant])
+        "offense_start_date": date(case.get("offense_start_date")), "summary": ""}, defendants=[defendant],
+        today=date(AS_OF))
     row = created.defendants.get()
     for event in case.get("events", []):
         ObservationEvent.objects.create(defendant=row, kind=event["kind"], date=date(event["date"]),
@@ -124,7 +125,13 @@ def test_command_and_web_app_decide_alike(cast):
 @pytest.mark.django_db
 def test_decision_page_shows_the_trace_with_sources_and_policy(cast, login):
     file = enter(CASES[6], cast.clerk_a, "（2024）粤0104刑初99号")
-    page = login(cast.clerk_a).get(f"/cases/files/{file.pk}/").content.decode()
+    assert file.hidden  # provisionally sealed: the reasons tell the facts, so they are masked ...
+    client = login(cast.clerk_a)
+    masked = client.get(f"/cases/files/{file.pk}/").content.decode()
+    for step in file.decision["trace"]:
+        assert step["rule"] in masked and step["source"] in masked and step["message"] not in masked
+    # ... until the handling clerk opens the file with a reason (logged)
+    page = client.post(f"/cases/files/{file.pk}/open/", {"reason": "核实新的犯罪事件以决定是否撤销封存"}).content.decode()
     for step in file.decision["trace"]:
         assert step["rule"] in page and step["source"] in page and step["message"] in page
     assert 'data-testid="policy-version">v1<' in page

@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.factories import UserFactory
 from accounts.roles import REVIEWER
 from sealing import services
-from tests.cast import defendant_data, enter_case
+from tests.cast import TODAY, defendant_data, enter_case
 
 SECRET = "少年丙于2023年5月在越秀区某商场盗窃手机一部"
 NAME = "慕容少年"
@@ -19,7 +19,7 @@ def sealed_case(cast):
                           judgment_effective_date=dt.date(2024, 6, 1), sentence_completed_date=dt.date(2025, 4, 1))
     case, record = enter_case(cast.clerk_a, defendants=[data], content=SECRET)
     file = case.defendants.get().sealing_file
-    services.seal_file(file, user=cast.clerk_a)
+    services.seal_file(file, user=cast.clerk_a, today=TODAY)
     return case, record, file
 
 
@@ -36,6 +36,8 @@ def pages(case, record, file):
         reverse("sealing:work_queue"),
         reverse("sealing:work_queue") + "?tab=retro",
         reverse("sealing:work_queue") + "?tab=facts",
+        reverse("sealing:work_queue") + "?tab=hidden",
+        reverse("sealing:defendant_edit", args=[case.pk, file.defendant_id]),
     ]
 
 

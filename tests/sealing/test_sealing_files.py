@@ -3,7 +3,6 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.factories import UserFactory
 from accounts.models import Agency
@@ -11,9 +10,8 @@ from accounts.roles import CLERK
 from sealing import selectors, services
 from sealing.models import FileStatus, IllegalTransition, RecordKind, SealingFile, SealingPolicy
 from sealing.tasks import sweep_files
-from tests.cast import defendant_data, enter_case
+from tests.cast import TODAY, defendant_data, enter_case
 
-TODAY = timezone.localdate()
 JUVENILE = dict(birth=dt.date(2007, 3, 1), charge="盗窃罪", sentence_months=10,
                 judgment_effective_date=dt.date(2024, 6, 1), sentence_completed_date=dt.date(2025, 4, 1))
 ADULT_MICRO = dict(charge="危险驾驶罪", sentence_kind="detention", sentence_months=3,
@@ -46,14 +44,14 @@ def test_each_agency_seals_its_own_copies(cast):
     file, court_record = juvenile_case(cast)
     police_clerk, police_record = police_copy(cast, file.defendant.case)
     assert list(selectors.seal_queue(cast.clerk_a, TODAY)) == [file]
-    assert services.seal_file(file, user=cast.clerk_a) == 1
+    assert services.seal_file(file, user=cast.clerk_a, today=TODAY) == 1
     court_record.refresh_from_db()
     assert court_record.seal.sealed_by == cast.clerk_a and court_record.seal.active
     assert not hasattr(police_record, "seal") or police_record.seal is None
     assert list(selectors.seal_queue(cast.clerk_a, TODAY)) == []
     assert list(selectors.seal_queue(police_clerk, TODAY)) == [file]
     with pytest.raises(services.SealingError):
-        services.seal_file(file, user=cast.clerk_a)  # nothing left to seal here
+        services.seal_file(file, user=cast.clerk_a, today=TODAY)  # nothing left to seal here
 
 
 def test_not_eligible_file_cannot_be_sealed(cast):
@@ -61,7 +59,7 @@ def test_not_eligible_file_cannot_be_sealed(cast):
     file = case.defendants.get().sealing_file
     assert file.status == FileStatus.NOT_ELIGIBLE and file.seal_date is None
     with pytest.raises(services.SealingError):
-        services.seal_file(file, user=cast.clerk_a)
+        services.seal_file(file, user=cast.clerk_a, today=TODAY)
 
 
 @pytest.mark.parametrize(
@@ -98,7 +96,7 @@ def test_admin_cannot_change_a_file(cast, client, django_user_model):
 
 def test_unsealing_needs_a_legal_ground_and_a_document(cast):
     file, record = juvenile_case(cast)
-    services.seal_file(file, user=cast.clerk_a)
+    services.seal_file(file, user=cast.clerk_a, today=TODAY)
     with pytest.raises(services.SealingError):
         services.unseal_file(file, ground="A-UNSEAL-RETRIAL", document="（2026）粤0104刑再1号", user=cast.clerk_a)
     with pytest.raises(services.SealingError):
@@ -125,9 +123,10 @@ def test_new_intentional_crime_revokes_a_provisional_seal(cast):
     case, record = enter_case(cast.clerk_a, defendants=[defendant_data(**ADULT_MICRO)])
     file = case.defendants.get().sealing_file
     assert file.status == FileStatus.PROVISIONALLY_SEALED and file.observation_end == dt.date(2027, 3, 1)
-    services.seal_file(file, user=cast.clerk_a)
+    services.seal_file(file, user=cast.clerk_a, today=TODAY)
     _event, file = services.record_event(file.defendant, kind="intentional_crime", date=dt.date(2026, 9, 1),
-                                         document_number="（2026）粤0104刑初5号", user=cast.clerk_a)
+                                         document_number="（2026）粤0104刑初5号", user=cast.clerk_a,
+                                         as_of=dt.date(2026, 9, 2))
     record.refresh_from_db()
     assert file.status == FileStatus.REVOKED and not record.seal.active and not record.content_hidden
     assert any(step["rule"].startswith("A-REVOKE") for step in file.decision["trace"])
@@ -136,7 +135,8 @@ def test_new_intentional_crime_revokes_a_provisional_seal(cast):
 def test_negligent_crime_extends_observation(cast):
     case, _ = enter_case(cast.clerk_a, defendants=[defendant_data(**ADULT_MICRO)])
     _event, file = services.record_event(case.defendants.get(), kind="negligent_crime", date=dt.date(2026, 9, 1),
-                                         document_number="（2026）粤0104刑初6号", user=cast.clerk_a)
+                                         document_number="（2026）粤0104刑初6号", user=cast.clerk_a,
+                                         as_of=dt.date(2026, 9, 2))
     assert file.status == FileStatus.PROVISIONALLY_SEALED and file.observation_end == dt.date(2027, 9, 1)
 
 
@@ -150,7 +150,7 @@ def test_missing_completion_date_waits_in_the_exception_queue(cast, login):
     page = login(cast.clerk_a).get(reverse("sealing:work_queue"), {"tab": "facts"}).content.decode()
     assert case.case_number in page and "sentence_completed_date" in page
     services.update_defendant(user=cast.clerk_a, defendant=file.defendant,
-                              data={**data, "sentence_completed_date": dt.date(2026, 3, 1)})
+                              data={**data, "sentence_completed_date": dt.date(2026, 3, 1)}, today=TODAY)
     file.refresh_from_db()
     assert file.status == FileStatus.PROVISIONALLY_SEALED and file.facts_due is None
 
@@ -159,10 +159,11 @@ def test_policy_change_does_not_rewrite_past_decisions(cast):
     case, _ = enter_case(cast.clerk_a, defendants=[defendant_data(**ADULT_MICRO)])
     file = case.defendants.get().sealing_file
     SealingPolicy.objects.create(version=2, observation_micro_months=6, note="shorter")
-    sweep_files()
+    sweep_files(as_of=TODAY.isoformat())
     file.refresh_from_db()
     assert file.policy.version == 1 and file.observation_end == dt.date(2027, 3, 1)
-    file, applied = services.evaluate_file(file.defendant, adopt_current_policy=True, user=cast.clerk_a)
+    file, applied = services.evaluate_file(file.defendant, as_of=dt.date(2026, 10, 1), adopt_current_policy=True,
+                                           user=cast.clerk_a)
     assert applied and file.policy.version == 2 and file.observation_end == dt.date(2026, 9, 1)
     assert file.decision["policy_version"] == "v2" and file.status == FileStatus.SEALED
 
@@ -173,11 +174,11 @@ def test_daily_sweep_moves_pending_files_on(cast):
     file, _ = services.evaluate_file(defendant, as_of=dt.date(2026, 1, 1))  # before completion: still serving
     SealingFile.objects.filter(pk=file.pk).update(status=FileStatus.PENDING)
     assert SealingFile.objects.get(pk=file.pk).status == FileStatus.PENDING
-    result = sweep_files()
+    result = sweep_files(as_of=TODAY.isoformat())
     file.refresh_from_db()
     assert file.status == FileStatus.PROVISIONALLY_SEALED and result["created"] == 0
     rows = file.history.count()
-    sweep_files()  # a second run changes nothing and writes no history
+    sweep_files(as_of=TODAY.isoformat())  # a second run changes nothing and writes no history
     assert file.history.count() == rows
 
 
@@ -190,7 +191,7 @@ def test_retroactive_sweep_lists_pre_2013_juvenile_files(cast):
     assert file.status == FileStatus.SEALED
     assert any(step["rule"] == "J-RETRO" for step in file.decision["trace"])
     assert list(selectors.retroactive_sweep(cast.clerk_a)) == [file]
-    services.seal_file(file, user=cast.clerk_a)
+    services.seal_file(file, user=cast.clerk_a, today=TODAY)
     assert list(selectors.retroactive_sweep(cast.clerk_a)) == []
 
 

@@ -1,0 +1,203 @@
+"""The one gate for sealed data (DESIGN.md "Sealed data passes one gate").
+
+A defendant whose sealing file is hidden (provisionally sealed or sealed) is shown to pages, lists,
+searches, counts, PDFs, the admin and log lines only through this module. Without an active permit
+the gate returns the masked view; with one it returns the content and writes one access-log row per
+thing read. Templates never decide masking: views hand them the views built here.
+
+Usage in a view (one ``Gate`` per request, so a page that shows a record twice logs it once)::
+
+    gate = disclosure.Gate(request.user, now=timezone.now())
+    person = gate.person(defendant)     # PersonView: masked unless a permit covers it
+    record = gate.record(record)        # RecordView: content None unless a permit covers it
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import HIDDEN_STATES, AccessAction, AccessLog, Defendant, Record, SealedRecordPermit, SealingFile
+
+READ_SEALED = "sealing.read_sealed_record"
+MASKED_ID = "******************"
+
+
+# --- what is hidden -----------------------------------------------------------------------------------
+
+def defendant_hidden(defendant: Defendant) -> bool:
+    file = getattr(defendant, "sealing_file", None)
+    return bool(file is not None and file.status in HIDDEN_STATES)
+
+
+def record_hidden(record: Record) -> bool:
+    """A record copy is hidden when its own seal is active, its defendant's file is hidden, or (a
+    whole-case record) every defendant of the case is hidden."""
+    return record.content_hidden
+
+
+def hidden_defendants() -> QuerySet[Defendant]:
+    return Defendant.objects.filter(sealing_file__status__in=HIDDEN_STATES)
+
+
+def open_defendant_exists(outer: str = "pk") -> Exists:
+    """Subquery: the case (``outer`` names its key) has a defendant whose file is not hidden."""
+    return Exists(
+        Defendant.objects.filter(case_id=OuterRef(outer)).exclude(sealing_file__status__in=HIDDEN_STATES)
+    )
+
+
+def without_hidden_only_cases(cases: QuerySet) -> QuerySet:
+    """Cases minus those all of whose defendants are hidden: those look exactly like no case at all."""
+    return cases.filter(open_defendant_exists("pk"))
+
+
+def without_hidden_records(records: QuerySet) -> QuerySet:
+    """Record copies minus the hidden ones (sealed copy, hidden defendant, or whole-case record of a
+    case whose every defendant is hidden)."""
+    sealed_copy = Q(seal__isnull=False, seal__lifted_at__isnull=True)
+    hidden_own = Q(defendant__isnull=False, defendant__sealing_file__status__in=HIDDEN_STATES)
+    whole_case_hidden = Q(defendant__isnull=True) & ~Q(open_defendant_exists("case_id"))
+    return records.exclude(sealed_copy | hidden_own | whole_case_hidden)
+
+
+def people_with_only_hidden_records(person_ids) -> set[int]:
+    """Of these people, those every one of whose files is hidden (sealed-only people)."""
+    hidden = set(
+        Defendant.objects.filter(person_id__in=person_ids, sealing_file__status__in=HIDDEN_STATES)
+        .values_list("person_id", flat=True)
+    )
+    shown = set(
+        Defendant.objects.filter(person_id__in=person_ids)
+        .exclude(sealing_file__status__in=HIDDEN_STATES).values_list("person_id", flat=True)
+    )
+    return hidden - shown
+
+
+# --- permits -------------------------------------------------------------------------------------------
+
+def active_permits(user, records, now: dt.datetime) -> dict[int, SealedRecordPermit]:
+    """record id -> the user's active permit on it (the latest-expiring one)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    ids = [r.pk for r in records]
+    permits = {}
+    for permit in (SealedRecordPermit.objects.filter(record_id__in=ids, user=user, ended_at__isnull=True,
+                                                     expires_at__gt=now).order_by("expires_at")):
+        permits[permit.record_id] = permit
+    return permits
+
+
+def covered_records(defendant: Defendant) -> QuerySet[Record]:
+    """The record copies a defendant's file covers: the defendant's own and the case's whole-case ones."""
+    return Record.objects.filter(case_id=defendant.case_id).filter(
+        Q(defendant_id=defendant.pk) | Q(defendant__isnull=True)
+    )
+
+
+# --- views of hidden things ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PersonView:
+    name: str
+    id_number: str
+    birth_date: dt.date | None
+    masked: bool
+    permit: SealedRecordPermit | None = None
+
+
+@dataclass(frozen=True)
+class RecordView:
+    record: Record
+    content: str | None
+    masked: bool
+    permit: SealedRecordPermit | None = None
+    defendant_name: str = ""
+
+
+def masked_name(name: str) -> str:
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
+def masked_person(defendant: Defendant) -> PersonView:
+    return PersonView(name=masked_name(defendant.person.name), id_number=MASKED_ID, birth_date=None, masked=True)
+
+
+def clear_person(defendant: Defendant, permit=None) -> PersonView:
+    person = defendant.person
+    return PersonView(name=person.name, id_number=person.id_number, birth_date=person.birth_date, masked=False,
+                      permit=permit)
+
+
+def masked_label(defendant: Defendant) -> str:
+    """A label for places with no user (admin lists, log lines): masked whenever the file is hidden."""
+    return masked_person(defendant).name if defendant_hidden(defendant) else defendant.person.name
+
+
+class Gate:
+    """What one user sees of hidden data during one request; logs each unmasked read once."""
+
+    def __init__(self, user, *, now: dt.datetime | None = None, reference: str = ""):
+        self.user = user
+        self.now = now or timezone.now()
+        self.reference = reference
+        self._logged: set[tuple] = set()
+        self._permits: dict[int, dict] = {}
+
+    # permits on the records a defendant's file covers
+    def _permit_for_defendant(self, defendant: Defendant) -> SealedRecordPermit | None:
+        if defendant.pk not in self._permits:
+            self._permits[defendant.pk] = active_permits(self.user, list(covered_records(defendant)), self.now)
+        permits = self._permits[defendant.pk]
+        return next(iter(permits.values()), None)
+
+    def person(self, defendant: Defendant) -> PersonView:
+        if not defendant_hidden(defendant):
+            return clear_person(defendant)
+        permit = self._permit_for_defendant(defendant)
+        if permit is None:
+            return masked_person(defendant)
+        self.log(defendant=defendant, record=permit.record, permit=permit, action=AccessAction.READ)
+        return clear_person(defendant, permit)
+
+    def record(self, record: Record) -> RecordView:
+        defendant = record.defendant
+        if not record_hidden(record):
+            name = defendant.person.name if defendant and not defendant_hidden(defendant) else (
+                masked_name(defendant.person.name) if defendant else "")
+            return RecordView(record=record, content=record.content, masked=False, defendant_name=name)
+        permit = active_permits(self.user, [record], self.now).get(record.pk)
+        if permit is None:
+            name = masked_name(defendant.person.name) if defendant else ""
+            return RecordView(record=record, content=None, masked=True, defendant_name=name)
+        self.log(record=record, defendant=defendant, permit=permit, action=AccessAction.READ)
+        return RecordView(record=record, content=record.content, masked=False, permit=permit,
+                          defendant_name=defendant.person.name if defendant else "")
+
+    def log(self, *, action: str, defendant=None, record=None, permit=None, reason: str = "",
+            reference: str = "") -> AccessLog | None:
+        key = (action, getattr(defendant, "pk", None), getattr(record, "pk", None), reason)
+        if key in self._logged:
+            return None
+        self._logged.add(key)
+        return log_read(self.user, action=action, defendant=defendant, record=record, permit=permit,
+                        reason=reason, reference=reference or self.reference or getattr(permit, "reference", ""))
+
+
+def log_read(user, *, action: str = AccessAction.READ, defendant=None, record=None, permit=None,
+             reason: str = "", reference: str = "") -> AccessLog:
+    """Write one access-log row: every read of sealed content goes through here."""
+    return AccessLog.objects.create(user=user, defendant=defendant, record=record, permit=permit, action=action,
+                                    reason=reason[:300], reference=reference[:40])
+
+
+BREAK_GLASS_MIN_REASON = 10
+BREAK_GLASS_HELP = _("Say why you must read this sealed file (at least ten characters); the reason and the read "
+                     "are logged and shown to the supervising procuratorate.")
+
+
+def log_break_glass(user, file: SealingFile, reason: str) -> AccessLog:
+    return log_read(user, action=AccessAction.BREAK_GLASS, defendant=file.defendant, reason=reason.strip())

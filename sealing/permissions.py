@@ -1,0 +1,120 @@
+"""Every permission question of the sealing app, asked once.
+
+Each ``can_<action>(user, obj, ...) -> (ok, reason)``: the view calls it to draw the button, the service
+calls it as its guard, so the two never disagree. ``reason`` is an untranslated message id (gettext_noop)
+that the caller translates when it shows it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext_noop
+
+from accounts.models import Agency, Region
+from accounts.roles import SUPERVISOR
+
+from .rules.files import is_hidden, may_unseal, unseal_grounds
+
+OK = (True, "")
+
+
+def _no(reason: str) -> tuple[bool, str]:
+    return False, reason
+
+
+def is_procuratorate_supervisor(user) -> bool:
+    """RULES.md §5: only supervisors at a procuratorate supervise."""
+    agency = getattr(user, "agency", None)
+    return bool(user.is_authenticated and user.has_role(SUPERVISOR) and agency is not None
+                and agency.kind == Agency.Kind.PROCURATORATE)
+
+
+def supervises(user, agency) -> bool:
+    """A procuratorate supervisor supervises every agency of its region and the regions below it."""
+    if not is_procuratorate_supervisor(user) or agency is None:
+        return False
+    return agency.region_id in Region.objects.get(pk=user.agency.region_id).descendant_ids()
+
+
+def handles(user, case) -> bool:
+    return user.agency_id is not None and user.agency_id == case.agency_id
+
+
+def can_change_facts(user, defendant) -> tuple[bool, str]:
+    """Correct a defendant's facts (or the case's): the handling agency, and never while the file is hidden."""
+    if not user.has_perm("sealing.change_defendant") or not handles(user, defendant.case):
+        return _no(gettext_noop("Only the handling agency corrects the facts of a case."))
+    file = getattr(defendant, "sealing_file", None)
+    if file is not None and is_hidden(file.status):
+        return _no(gettext_noop("The facts of a sealed file cannot be changed; a correction needs unsealing first."))
+    return OK
+
+
+def can_change_case(user, case) -> tuple[bool, str]:
+    if not user.has_perm("sealing.change_case") or not handles(user, case):
+        return _no(gettext_noop("Only the handling agency corrects the facts of a case."))
+    statuses = case.defendants.values_list("sealing_file__status", flat=True)
+    if any(is_hidden(s) for s in statuses):
+        return _no(gettext_noop("The facts of a sealed file cannot be changed; a correction needs unsealing first."))
+    return OK
+
+
+def can_change_record(user, record) -> tuple[bool, str]:
+    if not user.has_perm("sealing.change_record") or user.agency_id != record.holding_agency_id:
+        return _no(gettext_noop("Only the holding agency corrects its copy of a record."))
+    if record.content_hidden:
+        return _no(gettext_noop("A sealed record cannot be edited."))
+    return OK
+
+
+def can_seal(user, file, today: dt.date, *, open_own_copies: int) -> tuple[bool, str]:
+    """Seal the user's agency's copies: the file hides the records, the seal date has come, and the
+    agency still holds an open copy the file covers."""
+    if not user.has_perm("sealing.seal_record"):
+        return _no(gettext_noop("Your role does not seal records."))
+    if user.agency_id is None:
+        return _no(gettext_noop("Your account belongs to no agency."))
+    if not is_hidden(file.status):
+        return _no(gettext_noop("This file is not to be sealed: its decision does not hide the records."))
+    if file.seal_date and file.seal_date > today:
+        return _no(gettext_noop("The seal date has not come yet."))
+    if open_own_copies == 0:
+        return _no(gettext_noop("Your agency holds no unsealed copy of this file's records."))
+    return OK
+
+
+def can_unseal(user, file, ground: str | None = None) -> tuple[bool, str]:
+    if not user.has_perm("sealing.unseal_file") or not handles(user, file.defendant.case):
+        return _no(gettext_noop("Only the handling agency decides an unsealing."))
+    if file.status != "sealed":
+        return _no(gettext_noop("Only a sealed file can be unsealed."))
+    if ground is not None and not may_unseal(regime=file.regime, status=file.status, ground=ground):
+        return _no(gettext_noop("This ground does not allow unsealing this file."))
+    if not unseal_grounds(file.regime):
+        return _no(gettext_noop("This ground does not allow unsealing this file."))
+    return OK
+
+
+def can_reevaluate(user, file) -> tuple[bool, str]:
+    if not user.has_perm("sealing.change_defendant") or not handles(user, file.defendant.case):
+        return _no(gettext_noop("Only the handling agency re-evaluates a file."))
+    return OK
+
+
+def can_record_event(user, file) -> tuple[bool, str]:
+    if not user.has_perm("sealing.add_defendant") or not handles(user, file.defendant.case):
+        return _no(gettext_noop("Only the handling agency records events."))
+    return OK
+
+
+def can_break_glass(user, file) -> tuple[bool, str]:
+    """Open a hidden file's facts with a reason: the handling agency's clerk (to establish an unsealing
+    ground) and the supervising procuratorate's supervisor. Every such read is logged with its reason."""
+    if not is_hidden(file.status):
+        return _no(gettext_noop("This file is not sealed."))
+    case = file.defendant.case
+    if handles(user, case) and user.has_perm("sealing.unseal_file"):
+        return OK
+    if supervises(user, case.agency):
+        return OK
+    return _no(gettext_noop("Only the handling agency or the supervising procuratorate may open a sealed file."))
