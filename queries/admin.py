@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import LegalBasis, QueryRequest, WorkingDay
+from .models import LegalBasis, Objection, QueryRequest, WorkingDay
 
 
 @admin.register(LegalBasis)
@@ -28,7 +28,27 @@ class QueryRequestAdmin(SimpleHistoryAdmin):
     list_display = ("serial", "requester_kind", "purpose", "received", "deadline", "status", "decision")
     list_filter = ("status", "requester_kind", "purpose", "decision")
     search_fields = ("serial",)
-    exclude = ("requester_name", "requester_id_number", "subject_name", "subject_id_number")
+    exclude = ("requester_name", "requester_id_number", "subject_name", "subject_id_number", "recommendation",
+               "named_records", "disclosed")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Objection)
+class ObjectionAdmin(SimpleHistoryAdmin):
+    """Read-only: objections are taken and answered in the application; the grounds and the PDF stay out."""
+
+    list_display = ("serial", "request", "received", "deadline", "extended_deadline", "status", "outcome")
+    list_filter = ("status", "outcome")
+    search_fields = ("serial",)
+    exclude = ("objector_name", "grounds", "document_pdf")
 
     def has_add_permission(self, request):
         return False

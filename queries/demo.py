@@ -38,8 +38,12 @@ def load() -> int:
                  "purpose": "employment_screening", "legal_basis": basis, "occupation": "幼儿教师"},
                 {"requester_kind": "judicial", "requester_name": "承办检察官",
                  "requester_organisation": str(prosecutor.agency) if prosecutor else "人民检察院",
+                 "requester_agency": prosecutor.agency if prosecutor else None,
                  "requester_user": prosecutor, "purpose": "criminal_evaluation"},
             ]
-            services.take_request(user=clerk, data={**common, **requests[n % len(requests)]})
+            data = {**common, **requests[n % len(requests)]}
+            if data["requester_kind"] == "judicial" and prosecutor is None:
+                continue  # Q-RECIPIENT: a judicial request names its organ
+            services.take_request(user=clerk, data=data, today=today)
             created += 1
     return created

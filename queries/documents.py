@@ -15,12 +15,18 @@ OFL; see its README), never a system font; the PDF embeds only the glyphs it use
 font cannot draw raises `UnprintableText` rather than printing an empty box on an official
 document.
 
+Names the font cannot draw never block a decision: `printable(text)` writes the middle-dot variants
+of minority names (・ ･ ‧ • ∙ ⋅) as the standard "·" (U+00B7) and every other character the font
+lacks as the geta mark "〓", the typesetter's sign for a missing character; `unprintable(text)` lists
+those characters so that intake can refuse them with a clear message.
+
 Pure: no database, no settings. The services pass plain values.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from fpdf import FPDF
@@ -71,6 +77,44 @@ _OPENING = set("（《「『【〔〈“‘([{")
 
 class UnprintableText(ValueError):
     """Text with characters the vendored font has no glyph for."""
+
+
+# Middle dots people type in minority names (阿依古丽・买买提); GB 18030 names write U+00B7.
+MIDDLE_DOTS = {"\u30fb": "\u00b7", "\uff65": "\u00b7", "\u2027": "\u00b7", "\u2022": "\u00b7",
+               "\u2219": "\u00b7", "\u22c5": "\u00b7", "\u0387": "\u00b7"}
+MISSING_MARK = "\u3013"  # 〓 geta mark: a character the font cannot print
+
+
+@lru_cache(maxsize=1)
+def _font_codepoints() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(FONT_PATH), lazy=True)
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
+
+
+def normalize_name(text: str) -> str:
+    """The name with its middle dot written as U+00B7, the form the font (and ID cards) use."""
+    return "".join(MIDDLE_DOTS.get(char, char) for char in text)
+
+
+def unprintable(text: str) -> str:
+    """The characters of `text` (after normalize_name) the vendored font cannot draw, each once, in order."""
+    codes = _font_codepoints()
+    seen: dict[str, None] = {}
+    for char in normalize_name(text):
+        if char not in "\n\t" and ord(char) not in codes:
+            seen.setdefault(char, None)
+    return "".join(seen)
+
+
+def printable(text: str) -> str:
+    """`text` as the font can print it: middle dots normalised, any other missing character as 〓."""
+    codes = _font_codepoints()
+    return "".join(char if char in "\n\t" or ord(char) in codes else MISSING_MARK for char in normalize_name(text))
 
 
 def cn_date(day: dt.date) -> str:
@@ -223,12 +267,25 @@ def render_certificate(*, name: str, id_number: str, serial: str, issued: dt.dat
     return pdf.finish()
 
 
+REFUSAL_STATEMENTS = ("open_record", "purpose")
+
+
 def render_refusal(*, name: str, id_number: str, serial: str, issued: dt.date,
-                   agency: str) -> bytes:
-    """不予出具无犯罪记录证明通知书 (Q-CERT-OPEN). Names no record, sealed or open."""
+                   agency: str, statement: str = "open_record") -> bytes:
+    """不予出具无犯罪记录证明通知书. Names no record, sealed or open.
+
+    `statement` (Q-DOCS): `open_record` (Q-CERT-OPEN: an open conviction exists) says the person has a
+    criminal record; `purpose` (Q-SELF-PURPOSE) says only that the purpose is not one for which a
+    certificate is issued: it says nothing of any record, so it reveals no sealed one."""
+    if statement not in REFUSAL_STATEMENTS:
+        raise ValueError(f"unknown refusal statement {statement!r}")
     pdf = _start(REFUSAL_TITLE, serial=serial, agency=agency, issued=issued)
     pdf.salutation(_person(name, id_number))
-    pdf.paragraph(f"经查询，{name}有犯罪记录，依照有关规定，不予出具无犯罪记录证明。")
+    if statement == "open_record":
+        pdf.paragraph(f"经查询，{name}有犯罪记录，依照有关规定，不予出具无犯罪记录证明。")
+    else:
+        pdf.paragraph("经审查，所申请的用途不属于出具无犯罪记录证明的范围，依照有关规定，不予出具。"
+                      "本人可以申请开具无犯罪记录证明。")
     pdf.closing("如对查询结果有异议，可以向本机关申请复查。", agency=agency, issued=issued)
     return pdf.finish()
 
@@ -285,4 +342,32 @@ def render_notification_letter(*, requester: str, subject_name: str, subject_id_
             pdf.paragraph(_record_line(index, record))
         pdf.paragraph(f"上述信息仅限于{purpose_text}用途使用。{CONFIDENTIALITY}")
     pdf.closing("特此函告。", agency=agency, issued=issued)
+    return pdf.finish()
+
+
+REVIEW_TITLE = "复查意见书"
+REVIEW_OUTCOMES = {
+    "upheld": "经复查，原查询结果认定事实清楚，适用规定正确，决定予以维持。",
+    "changed": "经复查，原查询结果应予变更，本机关将依照有关规定重新作出答复。",
+}
+
+
+def render_review_opinion(*, addressee: str, subject_name: str, request_serial: str, received: dt.date,
+                          grounds_summary: str, outcome: str, reasons: str, serial: str, issued: dt.date,
+                          agency: str) -> bytes:
+    """复查意见书 (Q-OBJECTION): the answer to a written objection — upheld or changed, with reasons.
+
+    It names the query by its serial number and never lists a record: the reasons are the
+    re-examining reviewer's text, printed as given."""
+    if outcome not in REVIEW_OUTCOMES:
+        raise ValueError(f"unknown re-examination outcome {outcome!r}")
+    pdf = _start(REVIEW_TITLE, serial=serial, agency=agency, issued=issued)
+    pdf.salutation(addressee)
+    pdf.paragraph(f"你（单位）于{cn_date(received)}对本机关关于{subject_name}的犯罪记录查询（编号：{request_serial}）"
+                  f"的答复提出异议，本机关已依法进行复查。")
+    if grounds_summary:
+        pdf.paragraph(f"异议理由：{grounds_summary}")
+    pdf.paragraph(REVIEW_OUTCOMES[outcome])
+    pdf.paragraph(f"理由：{reasons}")
+    pdf.closing("特此告知。", agency=agency, issued=issued)
     return pdf.finish()

@@ -4,7 +4,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from common.fields import EncryptedCharField
+from common.fields import EncryptedCharField, EncryptedTextField
+
+from .fields import EncryptedBinaryField
 
 
 class LegalBasis(models.Model):
@@ -74,7 +76,12 @@ class Outcome(models.TextChoices):
 
 class QueryStatus(models.TextChoices):
     AWAITING_REVIEW = "awaiting_review", _("awaiting review")
+    AWAITING_APPROVAL = "awaiting_approval", _("awaiting a second reviewer's approval")
     DECIDED = "decided", _("decided")
+
+
+# Not answered yet: a departure that discloses more waits for the second reviewer (Q-OVERRIDE).
+UNANSWERED = (QueryStatus.AWAITING_REVIEW, QueryStatus.AWAITING_APPROVAL)
 
 
 class QueryRequest(models.Model):
@@ -87,6 +94,11 @@ class QueryRequest(models.Model):
     requester_name = EncryptedCharField(_("requester's name"), form_max_length=80)
     requester_id_number = EncryptedCharField(_("requester's ID number"), blank=True, form_max_length=18)
     requester_organisation = models.CharField(_("organisation"), max_length=120, blank=True)
+    requester_agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("requesting judicial organ"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="query_requests_sent",
+        help_text=_("For a judicial organ: the court, procuratorate or public security organ that asks."),
+    )
     requester_user = models.ForeignKey(
         "accounts.User", verbose_name=_("requesting officer's account"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="query_requests_made",
@@ -99,7 +111,6 @@ class QueryRequest(models.Model):
     legal_basis = models.ForeignKey(LegalBasis, verbose_name=_("legal basis"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="requests")
     occupation = models.CharField(_("occupation concerned"), max_length=120, blank=True)
-    application = models.FileField(_("application document"), upload_to="applications/%Y/", blank=True)
     deadline = models.DateField(_("answer due"), db_index=True)
     calendar_warning = models.CharField(_("calendar warning"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=QueryStatus.choices,
@@ -110,7 +121,16 @@ class QueryRequest(models.Model):
     departs_from_recommendation = models.BooleanField(_("departs from the recommendation"), default=False)
     decided_by = models.ForeignKey("accounts.User", verbose_name=_("decided by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True,
+                                      help_text=_("When the decision took effect (after approval, for a departure "
+                                                  "that discloses more)."))
+    proposed_at = models.DateTimeField(_("decision proposed at"), null=True, blank=True)
+    named_records = models.JSONField(_("records named by the decision"), default=list, blank=True)
+    access_days = models.PositiveSmallIntegerField(_("days of access for the judicial organ"), null=True, blank=True)
+    approved_by = models.ForeignKey("accounts.User", verbose_name=_("approved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("why the second reviewer rejected the last decision"), blank=True)
     flagged_overdue_at = models.DateTimeField(_("flagged overdue at"), null=True, blank=True)
     disclosed = models.ManyToManyField("sealing.Defendant", verbose_name=_("disclosed records"), blank=True,
                                        related_name="+")
@@ -128,11 +148,18 @@ class QueryRequest(models.Model):
         return self.serial
 
     @property
-    def overdue(self) -> bool:
+    def answered_on(self):
+        """The day the answer took effect (Beijing date), or None while it has not."""
+        if self.status != QueryStatus.DECIDED or self.decided_at is None:
+            return None
         from django.utils import timezone
 
-        answered = self.decided_at.date() if self.decided_at else timezone.localdate()
-        return answered > self.deadline
+        return timezone.localtime(self.decided_at).date()
+
+    def is_overdue(self, today) -> bool:
+        """Q-DEADLINE: answered after the deadline, or unanswered past it as of ``today``."""
+        answered = self.answered_on
+        return (answered or today) > self.deadline
 
 
 class DocumentKind(models.TextChoices):
@@ -148,10 +175,172 @@ class QueryDocument(models.Model):
                                    related_name="document")
     kind = models.CharField(_("kind"), max_length=24, choices=DocumentKind.choices)
     serial = models.CharField(_("serial number"), max_length=30, unique=True)
-    pdf = models.BinaryField(_("PDF"))
+    pdf = EncryptedBinaryField(_("PDF"))
     issued = models.DateField(_("issued"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("query document")
         verbose_name_plural = _("query documents")
+
+
+class AttachmentKind(models.TextChoices):
+    APPLICATION = "application", _("application document")
+    UNDERTAKING = "undertaking", _("confidentiality undertaking")
+    OBJECTION = "objection", _("written objection")
+
+
+class Attachment(models.Model):
+    """An uploaded file (PDF, JPEG or PNG, checked by its content), stored encrypted in the database."""
+
+    request = models.ForeignKey(QueryRequest, verbose_name=_("query request"), on_delete=models.PROTECT,
+                                related_name="attachments")
+    objection = models.ForeignKey("Objection", verbose_name=_("objection"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices)
+    filename = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    data = EncryptedBinaryField(_("content"))
+    uploaded_by = models.ForeignKey("accounts.User", verbose_name=_("uploaded by"), on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["data"])
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.filename
+
+
+class Undertaking(models.Model):
+    """保密承诺书: a unit's signed confidentiality undertaking (Q-SCOPE), stored with its permit. Either the
+    signed paper is uploaded, or its text is recorded with the signer."""
+
+    request = models.OneToOneField(QueryRequest, verbose_name=_("query request"), on_delete=models.PROTECT,
+                                   related_name="undertaking")
+    signer_name = EncryptedCharField(_("signed by"), form_max_length=60)
+    signer_position = models.CharField(_("signer's position"), max_length=80, blank=True)
+    signed_on = models.DateField(_("signed on"))
+    text = EncryptedTextField(_("text of the undertaking"), blank=True)
+    attachment = models.OneToOneField(Attachment, verbose_name=_("signed undertaking (file)"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey("accounts.User", verbose_name=_("recorded by"), on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("confidentiality undertaking")
+        verbose_name_plural = _("confidentiality undertakings")
+
+    def __str__(self):
+        return f"{self.request} · {self.signed_on}"
+
+
+class ObjectorKind(models.TextChoices):
+    PERSON = "person", _("the person concerned")
+    GUARDIAN = "guardian", _("legal representative")
+    UNIT = "unit", _("the requesting unit")
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("under re-examination")
+    ANSWERED = "answered", _("answered")
+
+
+class ObjectionOutcome(models.TextChoices):
+    UPHELD = "upheld", _("the result is upheld")
+    CHANGED = "changed", _("the result is changed")
+
+
+class Objection(models.Model):
+    """Q-OBJECTION: a written objection to a decided request, re-examined (复查) by another reviewer within
+    15 working days, extendable once to 30 with a recorded reason; answered by a 复查意见 document."""
+
+    request = models.ForeignKey(QueryRequest, verbose_name=_("query request"), on_delete=models.PROTECT,
+                                related_name="objections")
+    serial = models.CharField(_("serial number"), max_length=30, unique=True)
+    objector_kind = models.CharField(_("objector"), max_length=10, choices=ObjectorKind.choices)
+    objector_name = EncryptedCharField(_("objector's name"), form_max_length=80)
+    received = models.DateField(_("received"))
+    grounds = EncryptedTextField(_("grounds of the objection"))
+    taken_by = models.ForeignKey("accounts.User", verbose_name=_("taken by"), on_delete=models.PROTECT,
+                                 related_name="+")
+    deadline = models.DateField(_("answer due"), db_index=True)
+    extended_deadline = models.DateField(_("extended answer due"), null=True, blank=True)
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    extended_by = models.ForeignKey("accounts.User", verbose_name=_("extended by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
+    calendar_warning = models.CharField(_("calendar warning"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ObjectionStatus.choices,
+                              default=ObjectionStatus.OPEN, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ObjectionOutcome.choices, blank=True)
+    answer = models.TextField(_("reasons of the re-examination"), blank=True)
+    examined_by = models.ForeignKey("accounts.User", verbose_name=_("re-examined by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    document_serial = models.CharField(_("document serial number"), max_length=30, blank=True)
+    document_issued = models.DateField(_("document issued"), null=True, blank=True)
+    document_pdf = EncryptedBinaryField(_("re-examination opinion (PDF)"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["document_pdf"])
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["deadline", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["document_serial"], condition=~models.Q(document_serial=""),
+                                    name="objection_document_serial_once"),
+        ]
+
+    def __str__(self):
+        return self.serial
+
+    @property
+    def due(self):
+        """The time limit in force: the extended one once extended."""
+        return self.extended_deadline or self.deadline
+
+    @property
+    def answered_on(self):
+        if self.answered_at is None:
+            return None
+        from django.utils import timezone
+
+        return timezone.localtime(self.answered_at).date()
+
+    def is_overdue(self, today) -> bool:
+        return (self.answered_on or today) > self.due
+
+
+class DownloadKind(models.TextChoices):
+    ATTACHMENT = "attachment", _("attachment")
+    DOCUMENT = "document", _("issued document")
+    REVIEW_OPINION = "review_opinion", _("re-examination opinion")
+
+
+class DownloadLog(models.Model):
+    """Every download of a file of the query desk: who, when, what. Append-only."""
+
+    user = models.ForeignKey("accounts.User", verbose_name=_("user"), on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey(QueryRequest, verbose_name=_("query request"), on_delete=models.PROTECT,
+                                related_name="downloads")
+    kind = models.CharField(_("kind"), max_length=20, choices=DownloadKind.choices)
+    attachment = models.ForeignKey(Attachment, verbose_name=_("attachment"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="downloads")
+    objection = models.ForeignKey(Objection, verbose_name=_("objection"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="downloads")
+    filename = models.CharField(_("file name"), max_length=120)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("download")
+        verbose_name_plural = _("download log")
+        ordering = ["-at", "-pk"]

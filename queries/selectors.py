@@ -2,8 +2,8 @@ from django.db.models import QuerySet
 
 from sealing.models import SealingPolicy
 
-from .models import LegalBasis, QueryRequest, QueryStatus
-from .rules import DEFAULT_WORKING_DAYS, BasisInfo
+from .models import UNANSWERED, LegalBasis, QueryRequest, QueryStatus
+from .rules import DEFAULT_WORKING_DAYS, BasisInfo, DeadlinePolicy
 
 
 def requests_for(user) -> QuerySet[QueryRequest]:
@@ -11,12 +11,46 @@ def requests_for(user) -> QuerySet[QueryRequest]:
     if user.agency_id is None or not user.has_perm("queries.view_queryrequest"):
         return QueryRequest.objects.none()
     return QueryRequest.objects.filter(agency_id=user.agency_id).select_related(
-        "legal_basis", "taken_by", "decided_by", "agency"
+        "legal_basis", "taken_by", "decided_by", "approved_by", "agency", "requester_agency", "requester_user"
     )
 
 
 def review_queue(user) -> QuerySet[QueryRequest]:
-    return requests_for(user).filter(status=QueryStatus.AWAITING_REVIEW).order_by("deadline", "pk")
+    """Requests not answered yet: awaiting a decision or a second reviewer's approval."""
+    return requests_for(user).filter(status__in=UNANSWERED).order_by("deadline", "pk")
+
+
+def decided_requests(user) -> QuerySet[QueryRequest]:
+    return requests_for(user).filter(status=QueryStatus.DECIDED).order_by("-decided_at", "-pk")
+
+
+def objections_for(user):
+    """The objections to the requests of the user's agency."""
+    from .models import Objection
+
+    if user.agency_id is None or not user.has_perm("queries.view_queryrequest"):
+        return Objection.objects.none()
+    return Objection.objects.filter(request__agency_id=user.agency_id).select_related(
+        "request", "request__agency", "taken_by", "examined_by", "extended_by")
+
+
+def attachments_for(user):
+    from .models import Attachment
+
+    if user.agency_id is None or not user.has_perm("queries.view_queryrequest"):
+        return Attachment.objects.none()
+    return Attachment.objects.filter(request__agency_id=user.agency_id).select_related("request")
+
+
+def active_permits_of(user, *, now):
+    """The sealed-record permits a user holds now (not ended, not expired), with what they cover."""
+    from sealing.models import SealedRecordPermit
+
+    if not getattr(user, "is_authenticated", False):
+        return SealedRecordPermit.objects.none()
+    return (SealedRecordPermit.objects.filter(user=user, ended_at__isnull=True, expires_at__gt=now)
+            .select_related("record", "record__case", "record__holding_agency", "record__defendant")
+            .order_by("expires_at", "pk"))
 
 
 def basis_info(basis: LegalBasis | None) -> BasisInfo | None:
@@ -36,3 +70,8 @@ def response_working_days() -> int:
     """Q-DEADLINE's working days from the policy in force, without creating one (readers never write)."""
     days = SealingPolicy.objects.order_by("-version").values_list("query_response_working_days", flat=True).first()
     return days or DEFAULT_WORKING_DAYS
+
+
+def deadline_policy() -> DeadlinePolicy:
+    """Q-DEADLINE's numbers per answering agency, with the police's from the policy in force (as evaluate_query)."""
+    return DeadlinePolicy(police_working_days=response_working_days())

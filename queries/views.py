@@ -1,112 +1,347 @@
+"""The query desk's pages: request in, one service call, template out. Every button is drawn from the
+same queries.permissions function the service asks as its guard; only these edges read the clock."""
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sealing.history import history_entries
 from sealing.presentation import trace_rows
 
-from . import selectors, services
-from .forms import DecisionForm, IntakeForm
-from .models import Outcome, QueryStatus
+from . import permissions, selectors, services
+from .forms import (
+    AnswerObjectionForm,
+    ApprovalForm,
+    DecisionForm,
+    ExtendObjectionForm,
+    IntakeForm,
+    ObjectionForm,
+    UndertakingForm,
+)
+from .models import Outcome, QueryStatus, RequesterKind
+
+VIEW = "queries.view_queryrequest"
+
+
+def _pdf(data: bytes, filename: str, content_type: str = "application/pdf") -> HttpResponse:
+    response = HttpResponse(bytes(data), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _error(request, exc: services.QueryError) -> None:
+    messages.error(request, _(str(exc)))
 
 
 @login_required
-@permission_required("queries.view_queryrequest", raise_exception=True)
+@permission_required(VIEW, raise_exception=True)
 def request_list(request):
+    today = timezone.localdate()
     tab = request.GET.get("tab", "open")
-    qs = selectors.review_queue(request.user) if tab == "open" else \
-        selectors.requests_for(request.user).filter(status=QueryStatus.DECIDED).order_by("-decided_at")
-    return render(request, "queries/request_list.html", {"requests": qs[:200], "tab": tab})
+    if tab == "objections":
+        objections = selectors.objections_for(request.user).order_by("status", "deadline", "pk")[:200]
+        rows = [(o, o.is_overdue(today)) for o in objections]
+        return render(request, "queries/request_list.html", {"objection_rows": rows, "tab": tab})
+    qs = selectors.review_queue(request.user) if tab == "open" else selectors.decided_requests(request.user)
+    rows = [(q, q.is_overdue(today)) for q in qs[:200]]
+    return render(request, "queries/request_list.html", {"rows": rows, "tab": tab})
 
 
 @login_required
 @permission_required("queries.add_queryrequest", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def request_create(request):
-    if request.user.agency is None:
-        messages.error(request, _("Your account belongs to no agency: ask an administrator."))
+    today = timezone.localdate()
+    ok, reason = permissions.can_take_request(request.user, request.user.agency, today)
+    if not ok:
+        messages.error(request, _(reason))
         return redirect("home")
-    form = IntakeForm(request.POST or None, request.FILES or None)
+    form = IntakeForm(request.POST or None, request.FILES or None, user=request.user, today=today)
     if request.method == "POST" and form.is_valid():
-        query = services.take_request(user=request.user, data=form.cleaned_data)
-        messages.success(request, _("Request %(serial)s taken; answer due %(due)s.") % {
-            "serial": query.serial, "due": query.deadline.isoformat()})
-        return redirect("queries:request_detail", pk=query.pk)
-    if request.method == "POST":
+        try:
+            query = services.take_request(user=request.user, data=form.cleaned_data, today=today)
+        except services.QueryError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("Request %(serial)s taken; answer due %(due)s.") % {
+                "serial": query.serial, "due": query.deadline.isoformat()})
+            return redirect("queries:request_detail", pk=query.pk)
+    elif request.method == "POST":
         messages.error(request, _("Nothing was saved: please correct the fields marked below."))
     return render(request, "queries/request_form.html", {"form": form})
 
 
-def _candidates(query):
-    return [
-        (d.pk, f"{d.case.case_number} · {'、'.join(c.name for c in d.charges.all())}")
-        for d in services.sealed_records_of(query.subject_index)
-    ]
+def _decision_form(query, view, data=None):
+    recommendation = view.recommendation
+    initial = {"decision": recommendation.get("recommendation"), "disclosed": recommendation.get("disclosed", [])}
+    return DecisionForm(data, candidates=view.candidates, judicial=query.requester_kind == RequesterKind.JUDICIAL,
+                        initial=initial)
 
 
 @login_required
-@permission_required("queries.view_queryrequest", raise_exception=True)
+@permission_required(VIEW, raise_exception=True)
 def request_detail(request, pk):
+    today = timezone.localdate()
+    user = request.user
+    query = get_object_or_404(selectors.requests_for(user), pk=pk)
+    view = services.review(query, user=user, today=today)  # None for the clerk: no recommendation, no records
+    recommendation = view.recommendation if view else None
+    can_decide = view is not None and permissions.can_decide(user, query, today)[0]
+    can_approve = view is not None and permissions.can_approve(user, query, today)[0]
+    named = []
+    if view is not None and query.status == QueryStatus.AWAITING_APPROVAL:
+        labels = dict(view.candidates)
+        named = [labels.get(i, str(i)) for i in query.named_records]
+    undertaking = getattr(query, "undertaking", None) if query.requester_kind == RequesterKind.UNIT else None
+    can_undertake = permissions.can_record_undertaking(user, query, today)[0]
+    can_object = permissions.can_object(user, query, today)[0]
+    context = {
+        "query": query,
+        "overdue": query.is_overdue(today),
+        "view": view,
+        "recommendation": recommendation,
+        "trace": trace_rows(recommendation) if recommendation else [],
+        "recommendation_label": dict(Outcome.choices).get((recommendation or {}).get("recommendation"), ""),
+        "form": _decision_form(query, view) if can_decide else None,
+        "can_decide": can_decide,
+        "approval_form": ApprovalForm() if can_approve else None,
+        "named_records": named,
+        "waiting_for_other": query.status == QueryStatus.AWAITING_APPROVAL and not can_approve,
+        "four_eyes": query.status != QueryStatus.DECIDED and user.pk == query.taken_by_id,
+        "undertaking": undertaking,
+        "undertaking_form": UndertakingForm(today=today) if can_undertake else None,
+        "attachments": query.attachments.filter(objection__isnull=True),
+        "objections": query.objections.order_by("received", "pk"),
+        "objection_form": ObjectionForm(query=query, today=today) if can_object else None,
+        "can_download": permissions.can_download_document(user, query, today)[0],
+    }
+    return render(request, "queries/request_detail.html", context)
+
+
+@login_required
+@permission_required("queries.decide_queryrequest", raise_exception=True)
+@require_POST
+def request_decide(request, pk):
+    today, now = timezone.localdate(), timezone.now()
     query = get_object_or_404(selectors.requests_for(request.user), pk=pk)
-    awaiting = query.status == QueryStatus.AWAITING_REVIEW
-    recommendation = services.recommend_for(query).to_dict() if awaiting else query.recommendation
-    can_decide = (awaiting and request.user.has_perm("queries.decide_queryrequest")
-                  and request.user.pk != query.taken_by_id)
-    form = None
-    if can_decide:
-        form = DecisionForm(candidates=_candidates(query), initial={
-            "decision": recommendation["recommendation"], "disclosed": recommendation["disclosed"]})
-        if query.requester_kind != "judicial":
-            del form.fields["access_days"]  # only a judicial organ's officer receives access
-    records = list(services.criminal_records_of(query.subject_index)) if awaiting else []
-    return render(request, "queries/request_detail.html", {
-        "query": query, "recommendation": recommendation, "trace": trace_rows(recommendation),
-        "recommendation_label": dict(Outcome.choices).get(recommendation.get("recommendation"), ""),
-        "form": form, "records": records, "can_decide": can_decide,
-        "four_eyes": awaiting and request.user.pk == query.taken_by_id,
+    view = services.review(query, user=request.user, today=today)
+    if view is None:
+        messages.error(request, _("Only a reviewer of the receiving agency decides this request."))
+        return redirect("queries:request_detail", pk=query.pk)
+    form = _decision_form(query, view, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision."))
+        return redirect("queries:request_detail", pk=query.pk)
+    try:
+        decided = services.decide_query(
+            query, reviewer=request.user, decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"], disclosed_ids=form.cleaned_data.get("disclosed") or (),
+            access_days=form.cleaned_data.get("access_days"), today=today, now=now,
+        )
+    except services.QueryError as exc:
+        query.refresh_from_db()
+        if query.status == QueryStatus.DECIDED and query.decided_by_id not in (None, request.user.pk):
+            messages.error(request, _("%(who)s decided this request first, at %(when)s: your decision was not saved.")
+                           % {"who": query.decided_by.display_name,
+                              "when": timezone.localtime(query.decided_at).strftime("%H:%M:%S")})
+        else:
+            _error(request, exc)
+    else:
+        if decided.status == QueryStatus.AWAITING_APPROVAL:
+            messages.warning(request, _("Your decision discloses more than recommended: it takes effect when a second "
+                                        "reviewer approves it."))
+        else:
+            messages.success(request, _("Decision recorded: %(decision)s.") % {
+                "decision": dict(Outcome.choices)[form.cleaned_data["decision"]]})
+    return redirect("queries:request_detail", pk=query.pk)
+
+
+@login_required
+@permission_required("queries.decide_queryrequest", raise_exception=True)
+@require_POST
+def request_approve(request, pk):
+    today, now = timezone.localdate(), timezone.now()
+    query = get_object_or_404(selectors.requests_for(request.user), pk=pk)
+    form = ApprovalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Approve or reject the decision."))
+        return redirect("queries:request_detail", pk=query.pk)
+    try:
+        if form.cleaned_data["action"] == ApprovalForm.APPROVE:
+            services.approve_decision(query, approver=request.user, today=today, now=now)
+            messages.success(request, _("Approved: the decision has taken effect."))
+        else:
+            services.reject_decision(query, approver=request.user, reason=form.cleaned_data["reason"], today=today,
+                                     now=now)
+            messages.success(request, _("Rejected: the request awaits a new decision."))
+    except services.QueryError as exc:
+        _error(request, exc)
+    return redirect("queries:request_detail", pk=query.pk)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_POST
+def request_undertaking(request, pk):
+    today = timezone.localdate()
+    query = get_object_or_404(selectors.requests_for(request.user), pk=pk)
+    form = UndertakingForm(request.POST, request.FILES, today=today)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("queries:request_detail", pk=query.pk)
+    data = form.cleaned_data
+    try:
+        services.record_undertaking(query, user=request.user, signer_name=data["signer_name"],
+                                    signer_position=data.get("signer_position") or "", signed_on=data["signed_on"],
+                                    text=data.get("text") or "", upload=data.get("file"), today=today)
+    except services.QueryError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Confidentiality undertaking recorded."))
+    return redirect("queries:request_detail", pk=query.pk)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_GET
+def request_document(request, pk):
+    today = timezone.localdate()
+    query = get_object_or_404(selectors.requests_for(request.user).filter(status=QueryStatus.DECIDED), pk=pk)
+    try:
+        document = services.download_document(query, user=request.user, today=today)
+    except services.QueryError as exc:
+        _error(request, exc)
+        return redirect("queries:request_detail", pk=query.pk)
+    return _pdf(document.pdf, f"{document.serial}.pdf")
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_GET
+def attachment_download(request, pk):
+    today = timezone.localdate()
+    attachment = get_object_or_404(selectors.attachments_for(request.user), pk=pk)
+    try:
+        services.download_attachment(attachment, user=request.user, today=today)
+    except services.QueryError as exc:
+        _error(request, exc)
+        return redirect("queries:request_detail", pk=attachment.request_id)
+    return _pdf(attachment.data, attachment.filename, attachment.content_type)
+
+
+# --- objections -------------------------------------------------------------------------------------------
+
+@login_required
+@permission_required("queries.add_queryrequest", raise_exception=True)
+@require_POST
+def objection_create(request, pk):
+    today = timezone.localdate()
+    query = get_object_or_404(selectors.requests_for(request.user), pk=pk)
+    form = ObjectionForm(request.POST, request.FILES, query=query, today=today)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("queries:request_detail", pk=query.pk)
+    data = form.cleaned_data
+    try:
+        objection = services.take_objection(query, user=request.user, objector_kind=data["objector_kind"],
+                                            objector_name=data["objector_name"], received=data["received"],
+                                            grounds=data["grounds"], upload=data.get("file"), today=today)
+    except services.QueryError as exc:
+        _error(request, exc)
+        return redirect("queries:request_detail", pk=query.pk)
+    messages.success(request, _("Objection %(serial)s taken; answer due %(due)s.") % {
+        "serial": objection.serial, "due": objection.deadline.isoformat()})
+    return redirect("queries:objection_detail", pk=objection.pk)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def objection_detail(request, pk):
+    today = timezone.localdate()
+    objection = get_object_or_404(selectors.objections_for(request.user), pk=pk)
+    can_answer = permissions.can_reexamine(request.user, objection, today)[0]
+    can_extend = permissions.can_extend_objection(request.user, objection, today)[0]
+    return render(request, "queries/objection_detail.html", {
+        "objection": objection, "query": objection.request, "overdue": objection.is_overdue(today),
+        "answer_form": AnswerObjectionForm() if can_answer else None,
+        "extend_form": ExtendObjectionForm() if can_extend else None,
+        "attachments": objection.attachments.all(),
+        "can_download": permissions.can_download_review_opinion(request.user, objection, today)[0],
+        "history": history_entries(objection),
     })
 
 
 @login_required
 @permission_required("queries.decide_queryrequest", raise_exception=True)
-def request_decide(request, pk):
-    query = get_object_or_404(selectors.requests_for(request.user), pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    form = DecisionForm(request.POST, candidates=_candidates(query))
-    if query.requester_kind != "judicial":
-        del form.fields["access_days"]
-    if not form.is_valid():
-        messages.error(request, _("Choose a decision."))
-        return redirect("queries:request_detail", pk=query.pk)
-    try:
-        services.decide_query(
-            query, reviewer=request.user, decision=form.cleaned_data["decision"],
-            reason=form.cleaned_data["reason"], disclosed_ids=form.cleaned_data["disclosed"],
-            access_days=form.cleaned_data.get("access_days") or services.DEFAULT_ACCESS_DAYS,
-        )
-    except services.QueryError as exc:
-        query.refresh_from_db()
-        if query.status == QueryStatus.DECIDED and query.decided_by_id != request.user.pk:
-            messages.error(request, _("%(who)s decided this request first, at %(when)s: your decision was not saved.")
-                           % {"who": query.decided_by.display_name, "when": query.decided_at.strftime("%H:%M:%S")})
+@require_POST
+def objection_extend(request, pk):
+    today, now = timezone.localdate(), timezone.now()
+    objection = get_object_or_404(selectors.objections_for(request.user), pk=pk)
+    form = ExtendObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.extend_objection(objection, user=request.user, reason=form.cleaned_data["reason"], today=today,
+                                      now=now)
+        except services.QueryError as exc:
+            _error(request, exc)
         else:
-            messages.error(request, _(str(exc)))
+            messages.success(request, _("Time limit extended to 30 working days."))
     else:
-        messages.success(request, _("Decision recorded: %(decision)s.") % {
-            "decision": dict(Outcome.choices)[form.cleaned_data["decision"]]})
-    return redirect("queries:request_detail", pk=query.pk)
+        messages.error(request, _("Say why the re-examination needs more time, in at least ten characters."))
+    return redirect("queries:objection_detail", pk=objection.pk)
 
 
 @login_required
-@permission_required("queries.view_queryrequest", raise_exception=True)
-def request_document(request, pk):
-    query = get_object_or_404(selectors.requests_for(request.user).filter(status=QueryStatus.DECIDED), pk=pk)
-    document = services.download_document(query, user=request.user)
-    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.serial}.pdf"'
-    return response
+@permission_required("queries.decide_queryrequest", raise_exception=True)
+@require_POST
+def objection_answer(request, pk):
+    today, now = timezone.localdate(), timezone.now()
+    objection = get_object_or_404(selectors.objections_for(request.user), pk=pk)
+    form = AnswerObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_objection(objection, user=request.user, outcome=form.cleaned_data["outcome"],
+                                      answer=form.cleaned_data["answer"], today=today, now=now)
+        except services.QueryError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("Re-examination answered; the opinion is issued."))
+    else:
+        messages.error(request, _("Choose the outcome of the re-examination."))
+    return redirect("queries:objection_detail", pk=objection.pk)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+@require_GET
+def objection_document(request, pk):
+    today = timezone.localdate()
+    objection = get_object_or_404(selectors.objections_for(request.user), pk=pk)
+    try:
+        services.download_review_opinion(objection, user=request.user, today=today)
+    except services.QueryError as exc:
+        _error(request, exc)
+        return redirect("queries:objection_detail", pk=objection.pk)
+    return _pdf(objection.document_pdf, f"{objection.document_serial}.pdf")
+
+
+# --- the judicial officer's side ---------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def disclosed_to_me(request):
+    """The sealed records disclosed to me under permits still in force, with links to read them (each read
+    is logged by the sealing app's gate)."""
+    permits = list(selectors.active_permits_of(request.user, now=timezone.now()))
+    return render(request, "queries/disclosed.html", {"permits": permits})

@@ -1,4 +1,7 @@
-"""The query desk: intake, the reviewer's decision (four eyes, one winner), documents, access after a permit."""
+"""The query desk: intake, the reviewer's decision (four eyes, one winner), documents, access after a permit.
+
+The helpers here (take, sealed_juvenile_case, prosecutor_of, undertake, TODAY, NOW) serve the other
+tests/queries/test_desk_*.py files too."""
 import datetime as dt
 import threading
 
@@ -11,7 +14,7 @@ from accounts.factories import UserFactory
 from accounts.models import Agency
 from accounts.roles import CLERK, REVIEWER
 from queries import services
-from queries.models import LegalBasis, QueryRequest, QueryStatus
+from queries.models import LegalBasis, QueryRequest, QueryStatus, Undertaking
 from sealing import services as sealing_services
 from sealing.identity import make_id_number
 from sealing.models import AccessLog, Record, SealedRecordPermit
@@ -21,6 +24,8 @@ from tests.services import require_postgres
 SUBJECT_BIRTH = dt.date(2007, 3, 1)
 SUBJECT_ID = make_id_number("440104", SUBJECT_BIRTH, 77)
 SECRET = "被告人少年戊于2023年5月持刀伤人"
+TODAY = dt.date(2026, 11, 3)  # the day after receipt (Monday 2026-11-02)
+NOW = dt.datetime(2026, 11, 3, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 def sealed_juvenile_case(cast, charge="故意伤害罪", number="（2024）粤0104刑初1号"):
@@ -40,7 +45,33 @@ def take(cast, **overrides):
         "legal_basis": LegalBasis.objects.get(code="MPL-62"), "occupation": "教师",
     }
     data.update(overrides)
-    return services.take_request(user=cast.clerk_a, data=data)
+    return services.take_request(user=cast.clerk_a, data=data, today=TODAY)
+
+
+def prosecutor_of(cast, username="prosecutor_y"):
+    """An officer of 天河区人民检察院: a judicial organ other than the deciding court."""
+    return UserFactory(username=username, agency=cast.procuratorate_y, roles=[CLERK])
+
+
+def take_judicial(cast, recipient=None, **overrides):
+    recipient = recipient or prosecutor_of(cast)
+    data = dict(requester_kind="judicial", requester_name="承办检察官", requester_organisation="天河区人民检察院",
+                requester_agency=cast.procuratorate_y, requester_user=recipient, purpose="criminal_evaluation",
+                legal_basis=None, occupation="")
+    data.update(overrides)
+    return take(cast, **data)
+
+
+def undertake(query, user, **overrides):
+    """The unit's signed confidentiality undertaking, recorded as text with its signer."""
+    data = dict(signer_name="王校长", signer_position="校长", signed_on=dt.date(2026, 11, 2),
+                text="本单位承诺对查询所得信息严格保密，仅用于教师入职审查。")
+    data.update(overrides)
+    return services.record_undertaking(query, user=user, today=TODAY, **data)
+
+
+def decide(query, reviewer, decision, **kwargs):
+    return services.decide_query(query, reviewer=reviewer, decision=decision, today=TODAY, now=NOW, **kwargs)
 
 
 def test_intake_sets_serial_deadline_and_recommendation(cast):
@@ -62,26 +93,27 @@ def test_clerk_who_took_it_cannot_decide(cast):
     query = take(cast)
     cast.clerk_a.groups.add(*cast.reviewer_a.groups.all())
     with pytest.raises(services.QueryError):
-        services.decide_query(query, reviewer=cast.clerk_a, decision="answer_no_record", reason="x")
+        decide(query, cast.clerk_a, "answer_no_record", reason="用人单位资质存疑，暂不答复")
 
 
 def test_departing_from_the_recommendation_needs_a_reason(cast):
     sealed_juvenile_case(cast)
     query = take(cast)
     with pytest.raises(services.QueryError):
-        services.decide_query(query, reviewer=cast.reviewer_a, decision="refuse")
-    decided = services.decide_query(query, reviewer=cast.reviewer_a, decision="refuse", reason="用人单位资质存疑")
+        decide(query, cast.reviewer_a, "refuse")
+    decided = decide(query, cast.reviewer_a, "refuse", reason="用人单位资质存疑，需核实办学许可")
     assert decided.departs_from_recommendation and decided.status == QueryStatus.DECIDED
 
 
 def test_a_request_is_decided_once(cast):
     case, _ = sealed_juvenile_case(cast)
     query = take(cast)
+    undertake(query, cast.clerk_a)
     defendant = case.defendants.get()
-    services.decide_query(query, reviewer=cast.reviewer_a, decision="permit", disclosed_ids=[defendant.pk])
+    decide(query, cast.reviewer_a, "permit", disclosed_ids=[defendant.pk])
     other = UserFactory(username="reviewer_a2", agency=cast.agency_a, roles=[REVIEWER])
     with pytest.raises(services.QueryError):
-        services.decide_query(query, reviewer=other, decision="refuse", reason="晚了")
+        decide(query, other, "refuse", reason="晚了一步，但我认为应当拒绝")
     assert QueryRequest.objects.get(pk=query.pk).decided_by == cast.reviewer_a
 
 
@@ -90,19 +122,22 @@ def test_reviewer_of_another_agency_gets_404(cast, login):
     query = take(cast)
     other = UserFactory(username="reviewer_b", agency=cast.agency_b, roles=[REVIEWER])
     client = login(other)
-    for name in ("request_detail", "request_decide", "request_document"):
+    for name in ("request_detail", "request_document"):
         assert client.get(reverse(f"queries:{name}", args=[query.pk])).status_code == 404
+    for name in ("request_decide", "request_approve", "request_undertaking"):
+        assert client.post(reverse(f"queries:{name}", args=[query.pk]), {"decision": "refuse"}).status_code == 404
+    assert login(cast.clerk_b).post(reverse("queries:objection_create", args=[query.pk])).status_code == 404
 
 
 def test_judicial_permit_gives_time_limited_logged_access(cast, login):
     case, record = sealed_juvenile_case(cast)
-    prosecutor = UserFactory(username="prosecutor_y", agency=cast.procuratorate_y, roles=[CLERK])
-    query = take(cast, requester_kind="judicial", requester_organisation="天河区人民检察院", requester_user=prosecutor,
-                 purpose="criminal_evaluation", legal_basis=None)
+    prosecutor = prosecutor_of(cast)
+    query = take_judicial(cast, recipient=prosecutor)
     assert query.recommendation["recommendation"] == "permit"
     defendant = case.defendants.get()
+    now = timezone.now()  # the sealing app's record page checks the permit against the clock
     services.decide_query(query, reviewer=cast.reviewer_a, decision="permit", disclosed_ids=[defendant.pk],
-                          access_days=7)
+                          access_days=7, today=TODAY, now=now)
     permit = SealedRecordPermit.objects.get(record=record, user=prosecutor)
     assert permit.reference == query.serial
     client = login(prosecutor)
@@ -117,27 +152,28 @@ def test_judicial_permit_gives_time_limited_logged_access(cast, login):
     assert SECRET not in login(cast.clerk_a).get(url).content.decode()
     assert AccessLog.objects.filter(action="read").count() == 2
     # expiry takes the access back
-    assert sealing_services.expire_permits(now=timezone.now() + dt.timedelta(days=8)) == 1
+    assert sealing_services.expire_permits(now=now + dt.timedelta(days=8)) == 1
     assert login(prosecutor).get(url).status_code == 404
 
 
 def test_refused_request_leaves_no_read_in_the_log(cast, login):
     case, record = sealed_juvenile_case(cast)
-    prosecutor = UserFactory(username="prosecutor_y", agency=cast.procuratorate_y, roles=[CLERK])
-    query = take(cast, requester_kind="judicial", requester_organisation="天河区人民检察院", requester_user=prosecutor,
-                 purpose="general_recidivism", legal_basis=None)
+    prosecutor = prosecutor_of(cast)
+    query = take_judicial(cast, recipient=prosecutor, purpose="general_recidivism")
     assert query.recommendation["recommendation"] == "refuse"
-    services.decide_query(query, reviewer=cast.reviewer_a, decision="refuse")
+    decide(query, cast.reviewer_a, "refuse")
     assert login(prosecutor).get(reverse("sealing:record_detail", args=[record.pk])).status_code == 404
     assert not AccessLog.objects.exists() and not SealedRecordPermit.objects.exists()
 
 
 def test_overdue_requests_are_flagged_once(cast):
     query = take(cast, received=dt.date(2026, 11, 2))
-    assert services.flag_overdue(dt.date(2026, 11, 5)) == 0
-    assert services.flag_overdue(dt.date(2026, 11, 6)) == 1
-    assert services.flag_overdue(dt.date(2026, 11, 7)) == 0
-    assert QueryRequest.objects.get(pk=query.pk).flagged_overdue_at is not None
+    assert services.flag_overdue(dt.date(2026, 11, 5), now=NOW) == 0
+    assert services.flag_overdue(dt.date(2026, 11, 6), now=NOW) == 1
+    assert services.flag_overdue(dt.date(2026, 11, 7), now=NOW) == 0
+    flagged = QueryRequest.objects.get(pk=query.pk)
+    assert flagged.flagged_overdue_at == NOW
+    assert not flagged.is_overdue(dt.date(2026, 11, 5)) and flagged.is_overdue(dt.date(2026, 11, 6))
 
 
 def test_intake_page_refuses_a_wrong_id_number(cast, login):
@@ -154,23 +190,24 @@ def test_two_reviewers_at_once_one_wins(cast, transactional_db):
     require_postgres()
     case, _ = sealed_juvenile_case(cast)
     query = take(cast)
+    undertake(query, cast.clerk_a)
     defendant = case.defendants.get()
     second = UserFactory(username="reviewer_a2", agency=cast.agency_a, roles=[REVIEWER])
     barrier = threading.Barrier(2)
     outcomes = {}
 
-    def decide(reviewer, decision, reason, ids):
+    def race(reviewer, decision, reason, ids):
         try:
             barrier.wait(timeout=10)
-            services.decide_query(query, reviewer=reviewer, decision=decision, reason=reason, disclosed_ids=ids)
+            decide(query, reviewer, decision, reason=reason, disclosed_ids=ids)
             outcomes[reviewer.username] = "won"
         except services.QueryError as exc:
             outcomes[reviewer.username] = str(exc)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=decide, args=(cast.reviewer_a, "permit", "", [defendant.pk])),
-               threading.Thread(target=decide, args=(second, "refuse", "不同意", []))]
+    threads = [threading.Thread(target=race, args=(cast.reviewer_a, "permit", "", [defendant.pk])),
+               threading.Thread(target=race, args=(second, "refuse", "不同意披露，用人单位资质存疑", []))]
     for t in threads:
         t.start()
     for t in threads:
