@@ -15,11 +15,12 @@ def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(int(default))).strip().lower() in {"1", "true", "yes", "on"}
 
 
+# Off unless DEBUG is set to 1/true/yes/on: error pages then show no settings, locals or request data.
 DEBUG = env_bool("DEBUG", False)
 # Development fallbacks are used only when the variable is unset; `check --deploy` flags them.
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",") if h]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -120,7 +121,26 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# WhiteNoise serves the vendored assets straight from the source folders (static/ and the apps'), so
+# `make run` works with DEBUG off and without collectstatic; a collected STATIC_ROOT is served too.
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+
+# Uploads (application documents, undertakings, objections): the form validators read these two.
+FENGCUN_UPLOAD_MAX_BYTES = int(os.environ.get("FENGCUN_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+FENGCUN_UPLOAD_TYPES = {  # content type -> accepted file name extensions
+    "application/pdf": (".pdf",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+}
+# An upload within the limit stays in memory (a sensitive document is never spooled to a temp file);
+# the margin is for the multipart envelope and the form's other fields.
+FILE_UPLOAD_MAX_MEMORY_SIZE = FENGCUN_UPLOAD_MAX_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)  # the non-file part of a request body
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -165,9 +185,27 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 
+# Plain console logging only. Django's default sends request errors to AdminEmailHandler, whose report
+# carries the request (POST data, cookies, META) and frame locals; here a request error logs its message
+# ("Internal Server Error: /path") and the traceback, never the body or the locals.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # runserver's access lines (method, path, status), as Django's default configuration has them
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.security": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
 }
