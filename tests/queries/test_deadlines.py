@@ -1,11 +1,25 @@
-"""Q-DEADLINE: 3 working days after the day of receipt, under the Chinese public-holiday calendar
-as the database holds it (queries.WorkingDay, seeded 2004–2026), make-up working days counted."""
+"""Q-DEADLINE by answering agency, under the Chinese public-holiday calendar as the database holds it
+(queries.WorkingDay, seeded 2004–2026): police and court 3 working days after the day of receipt,
+make-up working days counted; procuratorate 7 calendar days after it, moved to the next working day
+when the 7th is not one (SPP Rules art. 484; CPL art. 105). Fixed dates only: the engine reads no clock."""
 import datetime as dt
 
 import pytest
 
 from queries.models import WorkingDay
-from queries.rules import QueryFacts, add_working_days, is_overdue, recommend, weekday_calendar
+from queries.rules import (
+    DEFAULT_DEADLINE_POLICY,
+    DeadlinePolicy,
+    QueryFacts,
+    add_calendar_days_to_working_day,
+    add_working_days,
+    answer_deadline,
+    is_overdue,
+    q_deadline,
+    recommend,
+    weekday_calendar,
+    working_day_on_or_after,
+)
 from queries.workdays import DatabaseCalendar, database_calendar, deadline_for, known_years
 
 D = dt.date.fromisoformat
@@ -157,3 +171,176 @@ def test_recommendation_through_the_database_calendar_reports_make_up_days():
     assert step.rule == "Q-DEADLINE"
     assert step.facts["makeup_working_days"] == [D("2025-10-11")]
     assert len(step.facts["holidays"]) == 6
+
+
+# --- by answering agency (RULES.md Q-DEADLINE) ------------------------------------------------------
+
+# National Day 2025 as the State Council arranged it: 10-01..10-08 off, Sun 09-28 and Sat 10-11 worked
+NATIONAL_DAY_2025_OFF = {D(f"2025-10-0{i}") for i in (1, 2, 3, 6, 7, 8)}
+NATIONAL_DAY_2025_MAKEUP = {D("2025-09-28"), D("2025-10-11")}
+
+
+def national_day_2025(day):
+    return day in NATIONAL_DAY_2025_MAKEUP or (day.weekday() < 5 and day not in NATIONAL_DAY_2025_OFF)
+
+
+def request_facts(received, agency=None):
+    extra = {} if agency is None else {"answering_agency": agency}
+    return QueryFacts(id="Q", requester="self", purpose="certificate", received=D(received), **extra)
+
+
+def no_categories(name):
+    return frozenset()
+
+
+BY_AGENCY = [
+    # police: the 3rd working day after receipt
+    pytest.param("police", "2025-03-03", "2025-03-06", id="police_monday_to_thursday"),
+    pytest.param("police", "2025-03-07", "2025-03-12", id="police_friday_to_wednesday"),
+    pytest.param("police", "2025-03-08", "2025-03-12", id="police_saturday_receipt"),
+    pytest.param("police", "2025-09-30", "2025-10-11", id="police_across_national_day_ends_on_make_up_saturday"),
+    pytest.param("police", "2025-09-25", "2025-09-29", id="police_make_up_sunday_counted"),
+    # court: 3 working days too (policy)
+    pytest.param("court", "2025-03-03", "2025-03-06", id="court_monday_to_thursday"),
+    pytest.param("court", "2025-03-07", "2025-03-12", id="court_friday_to_wednesday"),
+    pytest.param("court", "2025-09-30", "2025-10-11", id="court_across_national_day"),
+    # procuratorate: 7 calendar days after receipt, then the next working day if needed
+    pytest.param("procuratorate", "2025-03-03", "2025-03-10", id="procuratorate_monday_to_monday"),
+    pytest.param("procuratorate", "2025-03-04", "2025-03-11", id="procuratorate_7th_day_a_tuesday"),
+    pytest.param("procuratorate", "2025-03-01", "2025-03-10", id="procuratorate_7th_day_saturday_moves_to_monday"),
+    pytest.param("procuratorate", "2025-03-02", "2025-03-10", id="procuratorate_7th_day_sunday_moves_to_monday"),
+    pytest.param("procuratorate", "2025-02-28", "2025-03-07", id="procuratorate_friday_to_friday"),
+    pytest.param("procuratorate", "2025-09-26", "2025-10-09", id="procuratorate_7th_day_in_national_day_moves_after_it"),
+    pytest.param("procuratorate", "2025-10-04", "2025-10-11", id="procuratorate_7th_day_a_make_up_saturday_stays"),
+    pytest.param("procuratorate", "2025-09-21", "2025-09-28", id="procuratorate_7th_day_a_make_up_sunday_stays"),
+    pytest.param("procuratorate", "2025-10-01", "2025-10-09", id="procuratorate_received_on_a_holiday"),
+]
+
+
+@pytest.mark.parametrize("agency, received, deadline", BY_AGENCY)
+def test_deadline_by_answering_agency(agency, received, deadline):
+    assert answer_deadline(D(received), agency, national_day_2025) == D(deadline)
+    decision = recommend(request_facts(received, agency), no_categories, national_day_2025)
+    assert decision.deadline == D(deadline)
+    assert decision.answering_agency == agency
+    step = decision.trace[-1]
+    assert step.rule == "Q-DEADLINE"
+    assert step.facts["answering_agency"] == agency
+    assert step.facts["deadline"] == D(deadline)
+
+
+def test_police_is_the_default_answering_agency():
+    assert QueryFacts(id="Q", requester="self", purpose="certificate", received=D("2025-03-07")).answering_agency \
+        == "police"
+    assert recommend(request_facts("2025-03-07"), no_categories, weekday_calendar).deadline == D("2025-03-12")
+
+
+def test_procuratorate_trace_names_the_seventh_day_and_the_move():
+    step = recommend(request_facts("2025-03-01", "procuratorate"), no_categories, weekday_calendar).trace[-1]
+    assert step.facts["calendar_days"] == 7
+    assert step.facts["last_day"] == D("2025-03-08")
+    assert step.facts["moved"] is True
+    assert step.facts["skipped"] == [D("2025-03-08"), D("2025-03-09")]
+    assert "第四百八十四条" in step.source and "第一百零五条" in step.source
+    assert "顺延" in step.message and "2025年3月10日" in step.message
+    unmoved = recommend(request_facts("2025-03-03", "procuratorate"), no_categories, weekday_calendar).trace[-1]
+    assert unmoved.facts["moved"] is False and "顺延" not in unmoved.message
+
+
+def test_police_and_court_traces_count_working_days():
+    police = recommend(request_facts("2025-09-30", "police"), no_categories, national_day_2025).trace[-1]
+    assert police.facts["working_days"] == 3
+    assert police.facts["counted"] == [D("2025-10-09"), D("2025-10-10"), D("2025-10-11")]
+    assert police.facts["makeup_working_days"] == [D("2025-10-11")]
+    assert len(police.facts["holidays"]) == 6
+    court = recommend(request_facts("2025-09-30", "court"), no_categories, national_day_2025).trace[-1]
+    assert court.facts["working_days"] == 3
+    assert "及时" in court.source
+
+
+def test_the_policy_numbers_are_a_frozen_dataclass_with_the_rules_defaults():
+    assert DEFAULT_DEADLINE_POLICY == DeadlinePolicy(police_working_days=3, procuratorate_days=7, court_working_days=3)
+    with pytest.raises(Exception):
+        DEFAULT_DEADLINE_POLICY.police_working_days = 5  # frozen
+
+
+@pytest.mark.parametrize("changes", [
+    {"police_working_days": 0}, {"procuratorate_days": -1}, {"court_working_days": "3"},
+    {"police_working_days": True}, {"procuratorate_days": 1000},
+])
+def test_an_impossible_policy_number_is_refused(changes):
+    with pytest.raises(ValueError):
+        DeadlinePolicy(**changes)
+
+
+@pytest.mark.parametrize("agency, received, deadline", [
+    pytest.param("police", "2025-03-03", "2025-03-10", id="police_5_working_days"),
+    pytest.param("procuratorate", "2025-03-03", "2025-03-05", id="procuratorate_2_days"),
+    pytest.param("court", "2025-03-03", "2025-03-04", id="court_1_working_day"),
+])
+def test_recommend_takes_the_policy(agency, received, deadline):
+    policy = DeadlinePolicy(police_working_days=5, procuratorate_days=2, court_working_days=1)
+    decision = recommend(request_facts(received, agency), no_categories, weekday_calendar, policy=policy)
+    assert decision.deadline == D(deadline)
+
+
+def test_the_working_days_keyword_still_sets_the_police_number():
+    assert recommend(request_facts("2025-03-03"), no_categories, weekday_calendar, working_days=5).deadline \
+        == D("2025-03-10")
+    policy = DeadlinePolicy(police_working_days=1, court_working_days=2)
+    # the keyword wins over the policy's police number and leaves the others alone
+    assert recommend(request_facts("2025-03-03"), no_categories, weekday_calendar, 5, policy=policy).deadline \
+        == D("2025-03-10")
+    assert recommend(request_facts("2025-03-03", "court"), no_categories, weekday_calendar, 5, policy=policy).deadline \
+        == D("2025-03-05")
+
+
+def test_q_deadline_keeps_its_positional_form():
+    step, deadline, warning = q_deadline(D("2025-03-07"), weekday_calendar, 3)
+    assert (step.rule, deadline, warning) == ("Q-DEADLINE", D("2025-03-12"), None)
+
+
+def test_unknown_answering_agency_is_a_programming_error():
+    with pytest.raises(ValueError):
+        recommend(request_facts("2025-03-03", "ministry"), no_categories, weekday_calendar)
+    with pytest.raises(ValueError):
+        answer_deadline(D("2025-03-03"), "ministry", weekday_calendar)
+
+
+def test_calendar_day_helpers():
+    assert working_day_on_or_after(D("2025-03-08"), weekday_calendar) == D("2025-03-10")
+    assert working_day_on_or_after(D("2025-03-07"), weekday_calendar) == D("2025-03-07")
+    assert add_calendar_days_to_working_day(D("2025-03-01"), 7, weekday_calendar) == D("2025-03-10")
+    with pytest.raises(ValueError):
+        add_calendar_days_to_working_day(D("2025-03-01"), 0, weekday_calendar)
+    with pytest.raises(ValueError):
+        working_day_on_or_after(D("2025-03-01"), lambda day: False)
+
+
+SEEDED_BY_AGENCY = [
+    # Spring Festival 2025: 01-28..02-04 off; the 7th day (Fri 01-31) is a holiday
+    pytest.param("procuratorate", "2025-01-24", "2025-02-05", id="procuratorate_spring_festival_2025"),
+    # Labour Day 2025: 05-01..05-05 off
+    pytest.param("procuratorate", "2025-04-24", "2025-05-06", id="procuratorate_labour_day_2025"),
+    # Sun 2025-01-26 and Sat 2024-10-12 are make-up working days: the 7th day stays
+    pytest.param("procuratorate", "2025-01-19", "2025-01-26", id="procuratorate_make_up_sunday_2025"),
+    pytest.param("procuratorate", "2024-10-05", "2024-10-12", id="procuratorate_make_up_saturday_2024"),
+    pytest.param("police", "2025-01-24", "2025-02-05", id="police_spring_festival_2025"),
+    pytest.param("court", "2024-04-29", "2024-05-07", id="court_labour_day_2024"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("agency, received, deadline", SEEDED_BY_AGENCY)
+def test_deadline_by_agency_on_the_seeded_calendar(agency, received, deadline):
+    decision = recommend(request_facts(received, agency), no_categories, database_calendar())
+    assert (decision.deadline, decision.calendar_warning) == (D(deadline), None)
+
+
+@pytest.mark.django_db
+def test_procuratorate_deadline_in_a_year_not_loaded_warns():
+    # Mon 2026-12-28 + 7 = Mon 2027-01-04; 2027 is not seeded
+    decision = recommend(request_facts("2026-12-28", "procuratorate"), no_categories, database_calendar())
+    assert decision.deadline == D("2027-01-04")
+    assert decision.calendar_warning == "calendar for 2027 not loaded: weekdays used"
+    assert decision.trace[-1].outcome == "warning"

@@ -100,8 +100,6 @@ DECISIONS = [
     pytest.param(request(legal_basis="ACC-40", records=[{"id": "R-EMB", "status": "sealed", "charges": ["职务侵占罪"]},
                                                         {"id": "R-RAPE", "status": "sealed", "charges": ["强奸罪"]}]),
                  "permit", ["R-EMB"], "Q-UNIT-RELEVANT", "notification_letter", id="unit_accounting_basis"),
-    pytest.param(request(records=[{"id": "R-X", "status": "sealed", "charges": ["没有这个罪名"]}]),
-                 "answer_no_record", [], "Q-UNIT-RELEVANT", "notification_letter", id="unit_unknown_charge_name"),
 ]
 
 
@@ -120,6 +118,72 @@ def test_decision(catalogue, data, recommendation, disclosed, rule, document):
     for record in data["records"]:
         if record["status"] != "open" and record["id"] not in disclosed:
             assert record["id"] not in text
+
+
+# --- record kinds, open convictions for a unit, answering agencies -------------------------------------
+
+RELATED_RAPE = {"id": "N-RAPE", "status": "sealed", "kind": "related", "charges": ["强奸罪"]}
+RELATED_OPEN = {"id": "N-OPEN", "status": "open", "kind": "related", "charges": ["盗窃罪"]}
+OPEN_DRIVE = {"id": "R-DRIVE", "status": "open", "kind": "conviction", "charges": ["危险驾驶罪"]}
+
+KINDS = [
+    pytest.param(certificate([RELATED_RAPE, RELATED_OPEN]), "issue_certificate", [], [], "Q-CERT",
+                 id="related_records_only_get_the_certificate"),
+    pytest.param(certificate([RELATED_OPEN, OPEN_DRIVE]), "refuse", [], [], "Q-CERT-OPEN",
+                 id="open_conviction_refuses_the_certificate"),
+    pytest.param(request(records=[RELATED_RAPE]), "answer_no_record", [], [], "Q-UNIT-RELEVANT",
+                 id="sealed_related_record_never_to_a_unit"),
+    pytest.param(request(records=[RELATED_RAPE, OPEN_DRIVE]), "permit", [], ["R-DRIVE"], "Q-UNIT-RELEVANT",
+                 id="unit_open_conviction_listed"),
+    pytest.param(request(requester="judicial", purpose="criminal_evaluation", legal_basis=None,
+                         records=[RELATED_RAPE, RELATED_OPEN]), "permit", ["N-RAPE"], [], "Q-JUD",
+                 id="judicial_sees_the_sealed_related_record"),
+    pytest.param(request(requester="judicial", purpose="general_recidivism", legal_basis=None,
+                         records=[RELATED_RAPE]), "refuse", [], [], "Q-JUD-GENERAL", id="judicial_general_refused"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data, recommendation, disclosed, open_listed, rule", KINDS)
+def test_record_kinds(catalogue, data, recommendation, disclosed, open_listed, rule):
+    decision = decide(data)
+    assert (decision["recommendation"], decision["disclosed"], decision["open_listed"]) == \
+        (recommendation, disclosed, open_listed)
+    assert rules(decision)[0] == rule
+    has_related_sealed = any(r.get("kind") == "related" and r["status"] != "open" for r in data["records"])
+    assert ("J-NONPROS-SCOPE" in rules(decision)) == (data["requester"] == "unit" and has_related_sealed)
+    if data["requester"] != "judicial":
+        assert "N-RAPE" not in json.dumps(decision, ensure_ascii=False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("agency, received, deadline", [
+    pytest.param(None, "2025-03-07", "2025-03-12", id="police_by_default"),
+    pytest.param("null", "2025-03-07", "2025-03-12", id="null_is_police"),
+    pytest.param("police", "2025-09-30", "2025-10-11", id="police_across_national_day"),
+    pytest.param("court", "2025-03-07", "2025-03-12", id="court_3_working_days"),
+    pytest.param("procuratorate", "2025-03-01", "2025-03-10", id="procuratorate_saturday_moves_to_monday"),
+    pytest.param("procuratorate", "2025-09-26", "2025-10-09", id="procuratorate_after_national_day"),
+])
+def test_deadline_by_answering_agency(agency, received, deadline):
+    data = certificate(received=received)
+    if agency is not None:
+        data["answering_agency"] = None if agency == "null" else agency
+        agency = None if agency == "null" else agency
+    decision = decide(data)
+    assert decision["deadline"] == deadline
+    assert decision["answering_agency"] == (agency or "police")
+    assert decision["trace"][-1]["facts"]["answering_agency"] == (agency or "police")
+
+
+@pytest.mark.django_db
+def test_the_policy_changes_only_the_police_number():
+    from sealing.models import SealingPolicy
+
+    SealingPolicy.objects.create(version=99, query_response_working_days=5, note="test")
+    assert decide(certificate())["deadline"] == "2025-03-10"
+    assert decide(certificate(answering_agency="court"))["deadline"] == "2025-03-06"
+    assert decide(certificate(answering_agency="procuratorate"))["deadline"] == "2025-03-10"
 
 
 @pytest.mark.django_db
@@ -188,7 +252,8 @@ def test_deadline_in_a_year_not_loaded_falls_back_to_weekdays_with_a_warning():
 @pytest.mark.django_db
 def test_decision_has_every_contract_field(catalogue):
     decision = decide(request(id=42))
-    for field in ("id", "recommendation", "disclosed", "deadline", "trace", "document", "statement"):
+    for field in ("id", "recommendation", "disclosed", "deadline", "trace", "document", "statement", "open_listed",
+                  "answering_agency"):
         assert field in decision
     assert decision["id"] == 42
     for step in decision["trace"]:
@@ -232,7 +297,8 @@ def test_output_is_indented_utf8_json_with_chinese_unescaped():
 
 @pytest.mark.django_db
 def test_evaluation_writes_nothing_to_the_database(catalogue, no_writes):
-    decide([request(), certificate([OPEN_FRAUD]), request(requester="judicial", purpose="criminal_evaluation")])
+    decide([request(id="a"), certificate([OPEN_FRAUD], id="b"),
+            request(id="c", requester="judicial", purpose="criminal_evaluation")])
     run({"id": "bad"})
 
 
@@ -253,7 +319,8 @@ MALFORMED = [
     pytest.param('"request"', "$", None, id="top_level_string"),
     pytest.param("null", "$", None, id="top_level_null"),
     pytest.param([request(), "not a request"], "$", 1, id="list_item_not_an_object"),
-    pytest.param([request(), certificate(), without(request(), "received")], "received", 2, id="list_with_a_bad_request"),
+    pytest.param([request(id="a"), certificate(id="b"), without(request(id="c"), "received")], "received", 2,
+                 id="list_with_a_bad_request"),
     pytest.param(without(request(), "id"), "id", None, id="missing_id"),
     pytest.param(without(request(), "requester"), "requester", None, id="missing_requester"),
     pytest.param(request(requester="court"), "requester", None, id="unknown_requester"),
@@ -272,6 +339,38 @@ MALFORMED = [
     pytest.param(request(records=[record(charges="盗窃罪")]), "records[0].charges", None, id="charges_a_string"),
     pytest.param(request(records=[record(charges=["盗窃罪", 7])]), "records[0].charges[1]", None,
                  id="charge_not_a_string"),
+    # unknown keys, top level and in records
+    pytest.param(request(prior_conviction=1), "prior_conviction", None, id="unknown_top_level_key"),
+    pytest.param(request(legalbasis="MPL-62"), "legalbasis", None, id="misspelt_legal_basis"),
+    pytest.param(request(records=[record(), record(id="b", sealed=True)]), "records[1].sealed", None,
+                 id="unknown_record_key"),
+    pytest.param([request(id="a"), request(id="b", records=[record(Status="open")])], "records[0].Status", 1,
+                 id="unknown_record_key_in_a_list"),
+    # records are required
+    pytest.param(without(request(), "records"), "records", None, id="missing_records"),
+    pytest.param(request(records=None), "records", None, id="null_records"),
+    # duplicate ids
+    pytest.param([request(id="a"), certificate(id="b"), request(id="a")], "id", 2, id="duplicate_request_id"),
+    pytest.param(request(records=[record(id="x"), record(id="y"), record(id="x")]), "records[2].id", None,
+                 id="duplicate_record_id"),
+    # unknown charge names: an input error, never "irrelevant"
+    pytest.param(request(records=[record(), record(id="b", charges=["没有这个罪名"])]), "records[1].charges[0]", None,
+                 id="unknown_charge"),
+    pytest.param([certificate(id="a"), request(id="b", records=[record(charges=["强奸罪", "强奸"])])],
+                 "records[0].charges[1]", 1, id="unknown_charge_in_a_list"),
+    # kind, answering_agency, status, types, dates
+    pytest.param(request(records=[record(kind="non_prosecution")]), "records[0].kind", None, id="unknown_kind"),
+    pytest.param(request(records=[record(kind=True)]), "records[0].kind", None, id="kind_a_boolean"),
+    pytest.param(request(answering_agency="ministry"), "answering_agency", None, id="unknown_answering_agency"),
+    pytest.param(request(answering_agency=["police"]), "answering_agency", None, id="answering_agency_a_list"),
+    pytest.param(request(records=[record(status=None)]), "records[0].status", None, id="null_status"),
+    pytest.param(request(records=[record(status=1)]), "records[0].status", None, id="status_a_number"),
+    pytest.param(request(id=1.5), "id", None, id="id_a_float"),
+    pytest.param(request(records=[record(id=[1])]), "records[0].id", None, id="record_id_a_list"),
+    pytest.param(request(received="2025-04-31"), "received", None, id="received_april_31"),
+    pytest.param(request(received="2025-00-10"), "received", None, id="received_month_0"),
+    pytest.param(request(received="0001-01-01"), "received", None, id="received_year_1"),
+    pytest.param(request(received="2025-3-3"), "received", None, id="received_not_zero_padded"),
 ]
 
 
@@ -289,6 +388,33 @@ def test_invalid_input_exits_2_with_a_json_error_naming_the_field(data, field, i
         assert error["index"] == index
     assert json.loads(err) == error
     assert "Traceback" not in err
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed, suggested", [("盗窃", "盗窃罪"), ("故意伤害", "故意伤害罪"), ("强奸 罪", "强奸罪")])
+def test_unknown_charge_error_suggests_the_nearest_catalogue_name(typed, suggested):
+    code, out, err = run(request(records=[record(charges=[typed])]))
+    assert code == 2
+    error = json.loads(out)
+    assert error["field"] == "records[0].charges[0]"
+    assert suggested in error["error"]
+    assert "Traceback" not in err
+
+
+@pytest.mark.django_db
+def test_every_catalogue_charge_is_accepted():
+    from sealing.models import Charge
+
+    names = list(Charge.objects.values_list("name", flat=True))
+    assert len(names) > 400
+    records = [{"id": i, "status": "sealed", "charges": [name]} for i, name in enumerate(names)]
+    decision = decide(request(requester="judicial", purpose="criminal_evaluation", records=records))
+    assert len(decision["disclosed"]) == len(names)
+
+
+@pytest.mark.django_db
+def test_empty_records_are_fine():
+    assert decide(certificate([]))["recommendation"] == "issue_certificate"
 
 
 @pytest.mark.django_db
@@ -333,7 +459,7 @@ def test_file_with_a_byte_order_mark_is_read(tmp_path):
 def test_process_prints_decisions_and_exits_0(process_env):
     env, db = process_env
     before = db.read_bytes()
-    done = run_process(env, "evaluate_query", json.dumps([request(received="2025-09-30"), certificate([OPEN_FRAUD, SEALED_THEFT])],
+    done = run_process(env, "evaluate_query", json.dumps([request(received="2025-09-30"), certificate([OPEN_FRAUD, SEALED_THEFT], id="Q-2")],
                                        ensure_ascii=False))
     assert done.returncode == 0, done.stderr.decode()
     assert done.stderr == b""
@@ -349,7 +475,7 @@ def test_process_prints_decisions_and_exits_0(process_env):
 
 def test_process_reports_invalid_input_as_json_with_exit_2(process_env):
     env, _ = process_env
-    done = run_process(env, "evaluate_query", json.dumps([request(), request(records=[record(), record(id="b", status="gone")])]))
+    done = run_process(env, "evaluate_query", json.dumps([request(), request(id="Q-2", records=[record(), record(id="b", status="gone")])]))
     assert done.returncode == 2
     error = json.loads(done.stdout)
     assert error == {"error": error["error"], "field": "records[1].status", "index": 1}

@@ -149,8 +149,9 @@ CASES = [
                  "Q-UNIT-RELEVANT", "notification_letter", "no_record", id="unit_mpl62_none_relevant"),
     pytest.param("unit", "employment_screening", "MPL-62", [], "answer_no_record", [], "Q-UNIT-RELEVANT",
                  "notification_letter", "no_record", id="unit_mpl62_no_records"),
-    pytest.param("unit", "employment_screening", "MPL-62", [OPEN_RAPE, SEALED_THEFT], "answer_no_record", [],
-                 "Q-UNIT-RELEVANT", "notification_letter", "no_record", id="unit_open_record_is_not_a_sealed_one"),
+    # Q-UNIT-OPEN: open convictions are listed too, so the answer is a permit; `disclosed` stays sealed-only
+    pytest.param("unit", "employment_screening", "MPL-62", [OPEN_RAPE, SEALED_THEFT], "permit", [],
+                 "Q-UNIT-RELEVANT", "notification_letter", "listed_records", id="unit_open_record_is_not_a_sealed_one"),
     pytest.param("unit", "employment_screening", "MPL-62", [sealed("S-MIX", "盗窃罪", "虐待罪")], "permit",
                  ["S-MIX"], "Q-UNIT-RELEVANT", "notification_letter", "listed_records",
                  id="unit_one_relevant_charge_suffices"),
@@ -172,8 +173,11 @@ def test_recommendation(requester, purpose, code, records, recommendation, discl
     assert decision.statement == statement
     assert rules(decision)[0] == rule
     assert decision.deadline == D("2025-03-06")
-    # the trace order: the requester/purpose rule, Q-SCOPE on a permit, Q-DOCS, Q-DEADLINE
-    expected = [rule] + (["Q-SCOPE"] if recommendation == "permit" else []) + ["Q-DOCS", "Q-DEADLINE"]
+    # the trace order: the requester/purpose rule, Q-UNIT-OPEN for a unit's open convictions,
+    # Q-SCOPE on a permit, Q-DOCS, Q-DEADLINE
+    unit_open = rule == "Q-UNIT-RELEVANT" and any(r.open_conviction for r in records)
+    expected = [rule] + (["Q-UNIT-OPEN"] if unit_open else []) + (["Q-SCOPE"] if recommendation == "permit" else []) \
+        + ["Q-DOCS", "Q-DEADLINE"]
     assert rules(decision) == expected
     # nothing sealed that is not disclosed appears anywhere in the decision
     text = as_text(decision)
@@ -387,9 +391,11 @@ def test_legal_basis_that_is_not_catalogued_is_not_an_error(changes, code):
     assert (parsed.basis is None) == (code != "MPL-62")
 
 
-def test_records_and_charges_may_be_absent():
-    parsed = parse_query(request(records=DROP), BASES.get)
-    assert parsed.records == ()
+def test_records_are_required_but_may_be_empty_and_charges_may_be_absent():
+    with pytest.raises(InputError) as caught:
+        parse_query(request(records=DROP), BASES.get)
+    assert caught.value.field == "records"
+    assert parse_query(request(records=[]), BASES.get).records == ()
     assert parse_query(request(records=[{"id": "R", "status": "open"}]), None).records == (opened("R"),)
 
 
@@ -421,6 +427,29 @@ BAD = [
     pytest.param(request(records=[record(charges="盗窃罪")]), "records[0].charges", id="charges_not_a_list"),
     pytest.param(request(records=[record(charges=["盗窃罪", 7])]), "records[0].charges[1]", id="charge_not_a_string"),
     pytest.param(request(records=[record(charges=["盗窃罪", " "])]), "records[0].charges[1]", id="charge_blank"),
+    # unknown keys are errors: a misspelt key must not silently change a decision
+    pytest.param(request(prior_conviction=1), "prior_conviction", id="unknown_top_level_key"),
+    pytest.param(request(recieved="2025-03-03"), "recieved", id="misspelt_top_level_key"),
+    pytest.param(request(records=[record(sealed_on="2020-01-01")]), "records[0].sealed_on", id="unknown_record_key"),
+    pytest.param(request(records=[record(), record(id="b", Kind="related")]), "records[1].Kind",
+                 id="record_key_in_the_wrong_case"),
+    # records are required; [] is fine
+    pytest.param(request(records=DROP), "records", id="missing_records"),
+    pytest.param(request(records=None), "records", id="null_records"),
+    # kind and answering_agency
+    pytest.param(request(records=[record(kind="nonprosecution")]), "records[0].kind", id="unknown_kind"),
+    pytest.param(request(records=[record(kind=["related"])]), "records[0].kind", id="kind_a_list"),
+    pytest.param(request(answering_agency="ministry"), "answering_agency", id="unknown_answering_agency"),
+    pytest.param(request(answering_agency=1), "answering_agency", id="answering_agency_a_number"),
+    pytest.param(request(answering_agency="Police"), "answering_agency", id="answering_agency_is_case_sensitive"),
+    # wrong types and impossible dates
+    pytest.param(request(records=[record(status=["sealed"])]), "records[0].status", id="status_a_list"),
+    pytest.param(request(records=[record(id=1.5)]), "records[0].id", id="record_id_a_float"),
+    pytest.param(request(id={"n": 1}), "id", id="id_an_object"),
+    pytest.param(request(received="2025-13-01"), "received", id="received_month_13"),
+    pytest.param(request(received="2025-04-31"), "received", id="received_april_31"),
+    pytest.param(request(received="2023-02-29"), "received", id="received_feb_29_common_year"),
+    pytest.param(request(received="2301-01-01"), "received", id="received_year_beyond_bound"),
 ]
 
 
@@ -449,3 +478,69 @@ def test_evaluate_payload_keeps_the_shape_of_its_input():
                             BASES.get, categories, weekday_calendar)
     assert [(d["id"], d["recommendation"]) for d in many] == [("b", "permit"), ("a", "refuse")]
     assert evaluate_payload([], BASES.get, categories, weekday_calendar) == []
+
+
+def test_records_of_either_kind_and_every_answering_agency_are_read():
+    parsed = parse_query(request(answering_agency="procuratorate", records=[
+        record(id="a", kind="related"), record(id="b", kind="conviction"), record(id="c", kind=None)]), BASES.get)
+    assert parsed.answering_agency == "procuratorate"
+    assert [r.kind for r in parsed.records] == ["related", "conviction", "conviction"]
+    assert parse_query(request(answering_agency=None), BASES.get).answering_agency == "police"
+    assert parse_query(request(answering_agency="court"), BASES.get).answering_agency == "court"
+
+
+CATALOGUE = frozenset({"盗窃罪", "强奸罪", "故意伤害罪", "危险驾驶罪", "诈骗罪"})
+
+
+@pytest.mark.parametrize("charges, field, hint", [
+    pytest.param(["盗窃"], "records[0].charges[0]", "盗窃罪", id="missing_zui"),
+    pytest.param(["强奸罪", "故意伤害"], "records[0].charges[1]", "故意伤害罪", id="second_charge"),
+    pytest.param(["没有这个罪名"], "records[0].charges[0]", None, id="nothing_near"),
+])
+def test_unknown_charge_is_an_input_error_naming_the_field_with_the_nearest_name(charges, field, hint):
+    with pytest.raises(InputError) as caught:
+        parse_query(request(records=[record(charges=charges)]), BASES.get, CATALOGUE)
+    assert caught.value.field == field
+    assert "catalogue" in caught.value.message
+    if hint:
+        assert f"did you mean '{hint}'" in caught.value.message
+    else:
+        assert "did you mean" not in caught.value.message
+
+
+def test_unknown_charge_in_a_later_record_of_a_list():
+    with pytest.raises(InputError) as caught:
+        parse_queries([request(id="a"), request(id="b", records=[record(), record(id="c", charges=["诈骗"])])],
+                      BASES.get, CATALOGUE)
+    assert caught.value.to_dict() == {"error": caught.value.message, "field": "records[1].charges[0]", "index": 1}
+
+
+def test_known_charges_pass_the_catalogue_check():
+    parsed = parse_query(request(records=[record(charges=[" 盗窃罪 ", "强奸罪"])]), BASES.get, CATALOGUE)
+    assert parsed.records[0].charges == ("盗窃罪", "强奸罪")
+
+
+@pytest.mark.parametrize("payload, index", [
+    pytest.param([request(id="a"), request(id="a")], 1, id="second_is_the_duplicate"),
+    pytest.param([request(id=1), request(id=2), request(id=1)], 2, id="integer_ids"),
+])
+def test_duplicate_request_ids_in_a_list_are_an_error(payload, index):
+    with pytest.raises(InputError) as caught:
+        parse_queries(payload, BASES.get)
+    assert (caught.value.field, caught.value.index) == ("id", index)
+    assert "duplicate" in caught.value.message
+
+
+def test_an_integer_and_a_string_id_are_different_requests():
+    assert len(parse_queries([request(id=1), request(id="1")], BASES.get)) == 2
+
+
+def test_evaluate_payload_takes_the_policy_and_the_catalogue():
+    from queries.rules import DeadlinePolicy
+
+    out = evaluate_payload(request(answering_agency="procuratorate", received="2025-03-01"), BASES.get, categories,
+                           weekday_calendar, policy=DeadlinePolicy(), charge_names=CATALOGUE)
+    assert out["deadline"] == "2025-03-10"
+    with pytest.raises(InputError):
+        evaluate_payload(request(records=[record(charges=["盗窃"])]), BASES.get, categories, weekday_calendar,
+                         charge_names=CATALOGUE)

@@ -1,8 +1,9 @@
 """`manage.py evaluate_query [FILE|-]`: query requests as JSON in, recommendations as JSON out
 (DESIGN.md "Machine interfaces"; RULES.md §4).
 
-Reads only: the charge catalogue (relevance categories), the legal-basis catalogue (entries in force),
-the working calendar and the policy's response time; the same engine as the reviewer's page.
+Reads only: the charge catalogue (names, to refuse an unknown charge, and relevance categories), the
+legal-basis catalogue (entries in force), the working calendar and the policy's response time; the
+same engine as the reviewer's page. Invalid input exits 2 with a JSON error naming the field.
 """
 from __future__ import annotations
 
@@ -13,9 +14,16 @@ from django.db import DatabaseError
 
 from common.jsoncommand import JsonCommand
 from queries.rules import InputError, evaluate_payload
-from queries.selectors import basis_lookup, response_working_days
+from queries.selectors import basis_lookup, deadline_policy
 from queries.workdays import database_calendar
 from sealing.catalogue import charge_categories
+
+
+def charge_names() -> frozenset[str]:
+    """The names in the charge catalogue, read once."""
+    from sealing.models import Charge
+
+    return frozenset(Charge.objects.values_list("name", flat=True))
 
 
 class Command(JsonCommand):
@@ -28,8 +36,9 @@ class Command(JsonCommand):
 
     def prepare(self) -> None:
         try:
-            self.bases, self.categories = basis_lookup(), charge_categories()
-            self.calendar, self.working_days = database_calendar(), response_working_days()
+            self.bases, self.categories, self.names = basis_lookup(), charge_categories(), charge_names()
+            self.calendar = database_calendar()
+            self.policy = deadline_policy()  # the reviewer's page reads the same
         except DatabaseError as exc:
             raise CommandError(
                 "cannot read the legal-basis catalogue, the charge catalogue, the working calendar "
@@ -37,4 +46,5 @@ class Command(JsonCommand):
             ) from None
 
     def evaluate(self, payload: Any) -> Any:
-        return evaluate_payload(payload, self.bases, self.categories, self.calendar, self.working_days)
+        return evaluate_payload(payload, self.bases, self.categories, self.calendar,
+                                policy=self.policy, charge_names=self.names)

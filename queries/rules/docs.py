@@ -1,0 +1,111 @@
+"""Q-DOCS (which document answers a decision), Q-SCOPE (what a permit carries) and the Q-OVERRIDE test.
+
+`document_for` is the one place Q-DOCS is decided: the engine calls it for the recommendation and
+the web app for the reviewer's final decision, which may differ from it.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from sealing.rules import TraceStep
+
+from .facts import (
+    MEASURES,
+    MPS_RULES,
+    PERSONS,
+    PURPOSE_ZH,
+    PURPOSES,
+    RECOMMENDATIONS,
+    REQUESTER_ZH,
+    REQUESTERS,
+    QueryFacts,
+    join,
+)
+
+SRC_SCOPE = f"{MEASURES}（查询结果的用途、范围与保密义务）；{MPS_RULES}"
+SRC_DOCS = f"{MPS_RULES}"
+
+# statement words, per document
+STATEMENTS = {
+    "certificate": ("no_record",),
+    "refusal_notice": ("open_record", "purpose"),  # never "a sealed record exists"
+    "notification_letter": ("no_record", "listed_records"),
+}
+
+
+def document_for(requester: str, purpose: str, outcome: str, disclosed_any: bool) -> tuple[str, str]:
+    """Q-DOCS: (document, statement) for a decision — the document the MPS 2021 query rules name.
+
+    - to a person (`self`, `guardian`): `issue_certificate` or `answer_no_record` → ("certificate",
+      "no_record"), the same certificate as for a person who never had a record; `refuse` →
+      ("refusal_notice", "purpose") when the purpose was not a certificate, else ("refusal_notice",
+      "open_record"): the ground is an open conviction. A refusal notice never states that a sealed
+      record exists, and names no record at all.
+    - to a unit or a judicial organ: ("notification_letter", "listed_records") when the letter lists
+      records (`disclosed_any`: permitted sealed records or open convictions it lists), else
+      ("notification_letter", "no_record") — "no criminal record", the letter a person with no record
+      gets. `answer_no_record` always states "no criminal record".
+
+    Raises ValueError for an unknown word, for `permit` to a person (a person is never disclosed
+    records: the answer is a certificate or a refusal) and for `issue_certificate` to a unit or a
+    judicial organ (they receive a letter).
+    """
+    if requester not in REQUESTERS:
+        raise ValueError(f"unknown requester {requester!r}")
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown purpose {purpose!r}")
+    if outcome not in RECOMMENDATIONS:
+        raise ValueError(f"unknown outcome {outcome!r}")
+    if requester in PERSONS:
+        if outcome in ("issue_certificate", "answer_no_record"):
+            return "certificate", "no_record"
+        if outcome == "refuse":
+            return "refusal_notice", "purpose" if purpose != "certificate" else "open_record"
+        raise ValueError("a person is answered with a certificate or a refusal notice, never a permit")
+    if outcome == "issue_certificate":
+        raise ValueError("a unit or a judicial organ is answered with a notification letter, not a certificate")
+    if outcome == "answer_no_record" or not disclosed_any:
+        return "notification_letter", "no_record"
+    return "notification_letter", "listed_records"
+
+
+def q_scope(facts: QueryFacts, disclosed: list, open_listed: Iterable = ()) -> TraceStep:
+    """Q-SCOPE: on every permit — only the listed records, with purpose, scope of use and confidentiality."""
+    open_listed = list(open_listed)
+    listed = join(disclosed) if disclosed else "（无）"
+    if open_listed:
+        listed += f"；未封存的犯罪记录：{join(open_listed)}"
+    undertaking = "；有关单位须签署保密承诺书，与准予查询的决定一并存档" if facts.requester == "unit" else ""
+    return TraceStep(
+        "Q-SCOPE", SRC_SCOPE, "applies",
+        f"仅提供所列记录（{listed}），并书面载明查询用途（{PURPOSE_ZH[facts.purpose]}）、"
+        f"使用范围仅限于该用途、查询方负有保密义务，不得公开或向他人提供{undertaking}；每次提供均记入查询日志",
+        {"disclosed": list(disclosed), "open_listed": open_listed, "purpose": facts.purpose, "logged": True,
+         "undertaking": facts.requester == "unit"},
+    )
+
+
+def q_docs(facts: QueryFacts, recommendation: str, disclosed: list,
+           open_listed: Iterable = ()) -> tuple[TraceStep, str, str]:
+    """Q-DOCS on the recommendation. Returns (step, document, statement)."""
+    open_listed = list(open_listed)
+    document, statement = document_for(facts.requester, facts.purpose, recommendation,
+                                       bool(disclosed) or bool(open_listed))
+    if document == "certificate":
+        what = "出具无犯罪记录证明（与从未有犯罪记录者的证明相同）"
+    elif document == "refusal_notice":
+        reason = "申请用途不属于开具无犯罪记录证明" if statement == "purpose" else "存在未封存的犯罪记录"
+        what = f"出具不予出具无犯罪记录证明通知书（理由：{reason}；不列明任何记录，不提及任何封存记录）"
+    elif statement == "listed_records":
+        parts = []
+        if disclosed:
+            parts.append(f"准予提供的封存记录：{join(disclosed)}")
+        if open_listed:
+            parts.append(f"未封存的犯罪记录：{join(open_listed)}")
+        what = f"出具查询告知函，仅列明{'；'.join(parts)}"
+    else:
+        what = "出具查询告知函，载明“未发现犯罪记录”（与无犯罪记录者的告知函相同）"
+    return TraceStep(
+        "Q-DOCS", SRC_DOCS, document, f"答复{REQUESTER_ZH[facts.requester]}：{what}",
+        {"document": document, "statement": statement, "disclosed": list(disclosed), "open_listed": open_listed},
+    ), document, statement
