@@ -1,0 +1,315 @@
+"""Sealed means sealed: every URL, as every role, over a sealed-only person, tells nothing of the person.
+
+The walk covers every named URL of the project (a new URL that it does not know fails
+``test_the_walk_covers_every_url``), the htmx partials, the admin (every registered model's list,
+search, change and history pages) and the issued PDFs. Without a permit none of the person's name,
+ID number or birth date appears; with a permit the content appears and each read leaves exactly one
+access-log row; a break-the-glass read leaves one row with its reason.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import quote, unquote
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.factories import AgencyFactory, UserFactory
+from accounts.models import Agency
+from accounts.roles import AUDITOR, CLERK, POLICY_ADMIN, REVIEWER, SUPERVISOR
+from sealing import services
+from sealing.identity import make_id_number
+from sealing.models import AccessAction, AccessLog, RecordKind
+from tests.cast import TODAY, defendant_data, enter_case
+
+NAME = "慕容雪芙"
+BIRTH = dt.date(2006, 11, 23)
+SECRET = "少年慕容于2023年5月在越秀区某商场盗窃手机一部"
+NUMBER = "（2024）粤0104刑初77号"
+
+
+def secrets_of(world) -> list[str]:
+    birth = BIRTH
+    return [NAME, world.id_number, world.id_number.lower(), birth.isoformat(), f"{birth.year}年{birth.month}月{birth.day}日",
+            birth.strftime("%Y/%m/%d"), birth.strftime("%Y%m%d"), SECRET, SECRET[:8]]
+
+
+@dataclass
+class World:
+    cast: object
+    case: object
+    record: object
+    police_record: object
+    file: object
+    id_number: str
+    police_x: object
+    query: object | None
+    objection: object | None
+    users: dict
+
+
+def _query_desk(world_cast):
+    """A decided query request (with an application, an objection) about another, open person: its pages,
+    documents and attachments are walked too and must tell nothing of the sealed person."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from queries import services as query_services
+    from queries.models import Purpose, RequesterKind
+
+    other = make_id_number("440104", dt.date(1990, 1, 2), 91)
+    data = {
+        "received": TODAY, "requester_kind": RequesterKind.SELF, "requester_name": "路人甲",
+        "requester_id_number": other, "subject_name": "路人甲", "subject_id_number": other,
+        "purpose": Purpose.CERTIFICATE, "legal_basis": None, "occupation": "",
+        "application": SimpleUploadedFile("申请.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                                          content_type="application/pdf"),
+    }
+    query = query_services.take_request(user=world_cast.clerk_a, data=data, today=TODAY)
+    now = dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.timezone.utc)
+    query = query_services.decide_query(query, reviewer=world_cast.reviewer_a, decision="issue_certificate",
+                                        today=TODAY, now=now)
+    objection = query_services.take_objection(query, user=world_cast.clerk_a, objector_kind="person",
+                                              objector_name="路人甲", received=TODAY,
+                                              grounds="证明的出具日期有误，请求复查并更正", today=TODAY)
+    return query, objection
+
+
+@pytest.fixture
+def world(cast):
+    police_x = AgencyFactory(name="越秀区公安分局", kind=Agency.Kind.POLICE, region=cast.agency_a.region)
+    id_number = make_id_number("440104", BIRTH, 77)
+    data = defendant_data(name=NAME, birth=BIRTH, charge="盗窃罪", sentence_months=10, id_number=id_number,
+                          judgment_effective_date=dt.date(2024, 6, 1), sentence_completed_date=dt.date(2025, 4, 1))
+    case, record = enter_case(cast.clerk_a, number=NUMBER, defendants=[data], content=SECRET,
+                              offense_date=dt.date(2023, 5, 6))
+    police_clerk = UserFactory(username="police_x", agency=police_x, roles=[CLERK])
+    police_record = services.create_record(user=police_clerk, case=case, data={
+        "kind": RecordKind.CASE_FILE, "title": "侦查卷宗", "document_number": "", "defendant": None,
+        "content": SECRET})
+    file = case.defendants.get().sealing_file
+    assert file.status == "sealed"
+    services.seal_file(file, user=cast.clerk_a, today=TODAY)
+    users = {
+        "clerk_a": cast.clerk_a, "reviewer_a": cast.reviewer_a, "clerk_b": cast.clerk_b,
+        "supervisor_x": cast.supervisor_x, "supervisor_y": cast.supervisor_y, "police_x": police_clerk,
+        "court_supervisor": UserFactory(username="court_sup", agency=cast.agency_a, roles=[SUPERVISOR]),
+        "policy_admin": UserFactory(username="policy_admin", agency=None, roles=[POLICY_ADMIN], is_staff=True),
+        "auditor": UserFactory(username="auditor", agency=cast.procuratorate_x, roles=[AUDITOR]),
+        "superuser": UserFactory(username="root", agency=None, roles=[], is_staff=True, is_superuser=True),
+    }
+    w = World(cast=cast, case=case, record=record, police_record=police_record, file=file, id_number=id_number,
+              police_x=police_x, query=None, objection=None, users=users)
+    w.query, w.objection = _query_desk(cast)
+    return w
+
+
+# --- the URLs ---------------------------------------------------------------------------------------------
+
+def _named_patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            if entry.app_name == "admin" or str(entry.pattern).startswith("i18n"):
+                continue
+            yield from _named_patterns(entry, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{prefix}{entry.name}", entry
+
+
+# Every named URL and how the walk fills its keys from the world (None: no keys).
+def _file(w):
+    return {"pk": w.file.pk}
+
+
+URLS = {
+    "home": None,
+    "login": None,
+    "logout": None,
+    "password_change": None,
+    "password_change_done": None,
+    "sealing:case_list": None,
+    "sealing:case_create": None,
+    "sealing:case_detail": lambda w: {"pk": w.case.pk},
+    "sealing:case_edit": lambda w: {"pk": w.case.pk},
+    "sealing:defendant_add": lambda w: {"pk": w.case.pk},
+    "sealing:defendant_edit": lambda w: {"pk": w.case.pk, "defendant_pk": w.file.defendant_id},
+    "sealing:record_create": lambda w: {"pk": w.case.pk},
+    "sealing:record_list": None,
+    "sealing:record_detail": lambda w: {"pk": w.record.pk},
+    "sealing:record_edit": lambda w: {"pk": w.record.pk},
+    "sealing:charge_list": None,
+    "sealing:work_queue": None,
+    "sealing:file_detail": _file,
+    "sealing:file_open": _file,
+    "sealing:file_seal": _file,
+    "sealing:file_evaluate": _file,
+    "sealing:file_unseal": _file,
+    "sealing:event_create": _file,
+    "queries:request_list": None,
+    "queries:request_create": None,
+    "queries:request_detail": lambda w: {"pk": w.query.pk},
+    "queries:request_decide": lambda w: {"pk": w.query.pk},
+    "queries:request_document": lambda w: {"pk": w.query.pk},
+    "queries:request_approve": lambda w: {"pk": w.query.pk},
+    "queries:request_undertaking": lambda w: {"pk": w.query.pk},
+    "queries:objection_create": lambda w: {"pk": w.query.pk},
+    "queries:attachment_download": lambda w: {"pk": w.query.attachments.first().pk},
+    "queries:objection_detail": lambda w: {"pk": w.objection.pk},
+    "queries:objection_extend": lambda w: {"pk": w.objection.pk},
+    "queries:objection_answer": lambda w: {"pk": w.objection.pk},
+    "queries:objection_document": lambda w: {"pk": w.objection.pk},
+    "queries:disclosed_to_me": None,
+}
+# Extra query strings: searches and tabs, each term the person could be found by.
+SEARCHES = {
+    "sealing:case_list": lambda w: [f"?id_number={w.id_number}", f"?case_number={NUMBER}", "?disposition=sentenced",
+                                    "?year=2023", "?offense_after=2023-05-01&offense_before=2023-05-31"],
+    "sealing:record_list": lambda w: [f"?case_number={NUMBER}", "?kind=judgment"],
+    "sealing:work_queue": lambda w: ["?tab=seal", "?tab=facts", "?tab=retro", "?tab=hidden"],
+    "sealing:charge_list": lambda w: ["?q=盗窃"],
+    "queries:request_list": lambda w: ["?tab=decided", "?tab=objections"],
+}
+
+
+def test_the_walk_covers_every_url():
+    """A new URL must be added to URLS (and so to the walk), or this fails."""
+    assert {name for name, _p in _named_patterns()} == set(URLS)
+
+
+def _urls(w):
+    for name, kwargs in URLS.items():
+        base = reverse(name, kwargs=kwargs(w) if kwargs else None)
+        yield base
+        for extra in SEARCHES.get(name, lambda _w: [])(w):
+            yield base + extra
+
+
+def _admin_urls(w):
+    for model, _model_admin in admin.site._registry.items():
+        meta = model._meta
+        changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        yield changelist
+        yield changelist + f"?q={NAME}"
+        yield changelist + f"?q={w.id_number}"
+        for pk in model._default_manager.values_list("pk", flat=True)[:30]:
+            yield reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[pk])
+            yield reverse(f"admin:{meta.app_label}_{meta.model_name}_history", args=[pk])
+
+
+def _assert_tells_nothing(w, who, url, response):
+    body = response.content
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        from tests.queries.test_documents import text
+
+        try:
+            body = text(bytes(response.content)).encode()
+        except Exception:  # an uploaded file served as it came: read its bytes as they are
+            body = bytes(response.content)
+    body = body.decode(errors="replace")
+    typed = unquote(url)  # a page may echo the search term the user typed; it must add nothing to it
+    for secret in secrets_of(w):
+        if secret in typed:
+            body = body.replace(secret, "").replace(quote(secret), "")
+        assert secret not in body, (who, url, secret)
+
+
+ROLES = ["clerk_a", "reviewer_a", "clerk_b", "supervisor_x", "supervisor_y", "police_x", "court_supervisor",
+         "policy_admin", "auditor", "superuser"]
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_no_role_sees_a_sealed_only_person_anywhere(world, client, who):
+    client.force_login(world.users[who])
+    before = AccessLog.objects.count()
+    ok = 0
+    walk = [(url, headers) for url in _urls(world) for headers in ({}, {"HTTP_HX_REQUEST": "true"})]
+    walk += [(url, {}) for url in _admin_urls(world)]
+    for url, headers in walk:
+        response = client.get(url, **headers)
+        _assert_tells_nothing(world, who, url, response)
+        ok += response.status_code == 200
+    assert ok >= 5  # the walk really read pages, not only refusals
+    # without a permit nothing unmasked was read (the certificate's subject is the person's own document)
+    assert not AccessLog.objects.filter(pk__gt=before, action=AccessAction.READ).exists()
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_searches_find_nothing_of_a_sealed_only_person(world, client, who):
+    client.force_login(world.users[who])
+    response = client.get(reverse("sealing:case_list"), {"id_number": world.id_number})
+    if response.status_code == 200:
+        assert list(response.context["page"]) == []
+    response = client.get(reverse("sealing:case_list"), {"case_number": NUMBER})
+    if response.status_code == 200:
+        assert list(response.context["page"]) == []
+    home = client.get(reverse("home"))
+    assert home.context.get("case_count", 0) == 0  # the sealed case is counted nowhere
+
+
+def test_the_same_walk_finds_an_open_person(cast, client):
+    """So the walk can fail: an unsealed adult's name and birth date are on the pages it reads."""
+    data = defendant_data(name=NAME, birth=BIRTH, charge="抢劫罪", judgment_effective_date=dt.date(2025, 6, 1))
+    case, _record = enter_case(cast.clerk_a, number=NUMBER, defendants=[data], content=SECRET,
+                               offense_date=dt.date(2025, 1, 10))  # an adult's robbery: never sealed
+    client.force_login(cast.clerk_a)
+    page = client.get(reverse("sealing:case_detail", args=[case.pk])).content.decode()
+    assert NAME in page and BIRTH.isoformat() in page
+    found = client.get(reverse("sealing:case_list"), {"id_number": data["id_number"]})
+    assert list(found.context["page"]) == [case]
+
+
+def test_a_permit_shows_the_content_and_logs_each_read_once(world, client):
+    from django.utils import timezone
+
+    officer = world.users["police_x"]
+    services.grant_permit(record=world.record, user=officer, expires_at=timezone.now() + dt.timedelta(days=30),
+                          reference="CX-2026-000001", purpose="认定事实、适用法律", granted_by=world.cast.reviewer_a)
+    client.force_login(officer)
+    url = reverse("sealing:record_detail", args=[world.record.pk])
+    for n in (1, 2):
+        body = client.get(url).content.decode()
+        assert SECRET in body and NAME in body
+        reads = AccessLog.objects.filter(user=officer, record=world.record, action=AccessAction.READ)
+        assert reads.count() == n
+        assert reads.first().permit is not None
+
+
+def test_an_expired_permit_shows_nothing(world, client):
+    from django.utils import timezone
+
+    officer = world.users["police_x"]
+    services.grant_permit(record=world.record, user=officer, expires_at=timezone.now() - dt.timedelta(minutes=1),
+                          reference="CX-2026-000002", purpose="认定事实、适用法律", granted_by=world.cast.reviewer_a)
+    client.force_login(officer)
+    body = client.get(reverse("sealing:record_detail", args=[world.record.pk])).content.decode()
+    assert SECRET not in body and NAME not in body
+    assert not AccessLog.objects.filter(user=officer, action=AccessAction.READ).exists()
+
+
+@pytest.mark.parametrize("who", ["clerk_a", "supervisor_x"])
+def test_break_the_glass_opens_the_file_with_one_logged_reason(world, client, who):
+    user = world.users[who]
+    client.force_login(user)
+    url = reverse("sealing:file_open", args=[world.file.pk])
+    short = client.post(url, {"reason": "查看"})
+    assert BIRTH.isoformat() not in short.content.decode()
+    assert not AccessLog.objects.filter(user=user).exists()
+    reason = "核实是否存在漏罪以决定是否解除封存（J-UNSEAL-HIDDEN）"
+    page = client.post(url, {"reason": reason}).content.decode()
+    assert NAME in page
+    rows = AccessLog.objects.filter(user=user, action=AccessAction.BREAK_GLASS)
+    assert rows.count() == 1 and rows.get().reason == reason and rows.get().defendant_id == world.file.defendant_id
+
+
+@pytest.mark.parametrize("who", ["clerk_b", "supervisor_y", "police_x", "court_supervisor", "reviewer_a"])
+def test_others_cannot_break_the_glass(world, client, who):
+    user = world.users[who]
+    client.force_login(user)
+    response = client.post(reverse("sealing:file_open", args=[world.file.pk]),
+                           {"reason": "只是想看看这个人的情况而已，没有别的理由"})
+    assert response.status_code in (403, 404)
+    assert NAME not in response.content.decode()
+    assert not AccessLog.objects.filter(user=user).exists()
