@@ -288,6 +288,11 @@ def decide_query(request: QueryRequest, *, reviewer, decision: str, reason: str 
         raise QueryError(gettext_noop("A person is answered with a certificate or a refusal notice."))
     if request.requester_kind not in rules.PERSONS and decision == Outcome.ISSUE_CERTIFICATE:
         raise QueryError(gettext_noop("A unit or a judicial organ is answered with a notification letter."))
+    if (request.requester_kind in rules.PERSONS and request.purpose == "certificate" and decision == Outcome.REFUSE
+            and not recommendation.open_records):
+        # The refusal notice states that the person has a criminal record: with no open conviction it would
+        # state one that sealing hides (Q-DOCS: a refusal never reveals a sealed record).
+        raise QueryError(gettext_noop("The person has no open conviction: a certificate cannot be refused."))
     departs = decision != recommendation.recommendation or chosen != sorted(recommendation.disclosed)
     if departs and not permissions.reason_has_substance(reason):
         raise QueryError(gettext_noop("You depart from the recommendation: write why, in at least ten characters."))

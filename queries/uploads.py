@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
-# content type -> (magic prefixes, allowed extensions)
+# content type -> (magic prefixes, allowed extensions); settings.FENGCUN_UPLOAD_TYPES may narrow the list
 TYPES = {
     "application/pdf": ((b"%PDF-",), (".pdf",)),
     "image/jpeg": ((b"\xff\xd8\xff",), (".jpg", ".jpeg")),
@@ -43,6 +43,12 @@ def max_bytes() -> int:
     return int(getattr(settings, "FENGCUN_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES) or DEFAULT_MAX_BYTES)
 
 
+def accepted() -> dict[str, tuple[str, ...]]:
+    """content type -> extensions accepted: the settings' list, limited to the types recognised here by content."""
+    configured = getattr(settings, "FENGCUN_UPLOAD_TYPES", None) or {t: exts for t, (_m, exts) in TYPES.items()}
+    return {t: tuple(e.lower() for e in exts) for t, exts in configured.items() if t in TYPES}
+
+
 def sniff(data: bytes) -> str | None:
     """The content type the first bytes show, or None."""
     for content_type, (magics, _exts) in TYPES.items():
@@ -68,6 +74,6 @@ def check(upload) -> CheckedUpload:
     name = PurePath(getattr(upload, "name", "") or "upload").name[:120]
     extension = PurePath(name).suffix.lower()
     content_type = sniff(data)
-    if content_type is None or extension not in TYPES[content_type][1]:
+    if content_type is None or extension not in accepted().get(content_type, ()):
         raise UploadRejected(_("Only PDF, JPG or PNG files are accepted, and the content must match the name."))
     return CheckedUpload(filename=name, content_type=content_type, data=bytes(data))

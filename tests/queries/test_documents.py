@@ -341,3 +341,50 @@ def test_text_the_font_cannot_draw_is_refused():
 def test_rare_name_characters_print():
     content = text(render_certificate(**dict(ALICE, name="王䶮𬌗")))
     assert "王䶮𬌗" in content
+
+
+# --- (5) a refusal for the purpose says nothing of any record -------------------------------
+
+def test_refusal_for_the_purpose_says_nothing_of_a_record():
+    content = text(render_refusal(**ALICE, statement="purpose")).replace("\n", "")
+    assert "不属于出具无犯罪记录证明的范围" in content and "可以申请开具无犯罪记录证明" in content
+    for word in ("有犯罪记录", "封存", "案号", "罪名"):
+        assert word not in content
+    with pytest.raises(ValueError):
+        render_refusal(**ALICE, statement="sealed_record")
+
+
+def test_refusal_for_an_open_record_is_the_default_wording():
+    assert render_refusal(**ALICE) == render_refusal(**ALICE, statement="open_record")
+
+
+# --- (6) names the font cannot print ----------------------------------------------------------
+
+@pytest.mark.parametrize("name, missing, printed", [
+    ("阿依古丽・买买提", "", "阿依古丽·买买提"),  # katakana middle dot → U+00B7
+    ("阿依古丽•买买提", "", "阿依古丽·买买提"),
+    ("王䶮𬌗", "", "王䶮𬌗"),
+    ("张三😀", "😀", "张三〓"),
+    ("ئابدۇللا", "ئابدۇل", "〓" * 8),
+])
+def test_printable_normalises_middle_dots_and_marks_missing_characters(name, missing, printed):
+    assert documents.unprintable(name) == missing
+    assert documents.printable(name) == printed
+    render_certificate(**dict(ALICE, name=documents.printable(name)))  # always prints
+
+
+# --- (7) the re-examination opinion (复查意见书) -------------------------------------------------
+
+def test_review_opinion_states_the_outcome_and_reasons():
+    pdf = documents.render_review_opinion(
+        addressee="张伟", subject_name="张伟", request_serial="CX-2025-000001", received=dt.date(2025, 3, 10),
+        grounds_summary="申请人认为查询结果有误。", outcome="upheld", reasons="原答复认定事实清楚。",
+        serial="FC-2025-000001", issued=dt.date(2025, 3, 20), agency=AGENCY)
+    content = text(pdf).replace("\n", "")
+    assert content.startswith("编号：FC-2025-000001复查意见书张伟：")
+    assert "CX-2025-000001" in content and "2025年3月10日" in content and "予以维持" in content
+    assert "理由：原答复认定事实清楚。" in content and AGENCY in content
+    with pytest.raises(ValueError):
+        documents.render_review_opinion(
+            addressee="张伟", subject_name="张伟", request_serial="CX", received=dt.date(2025, 3, 10),
+            grounds_summary="", outcome="maybe", reasons="", serial="FC", issued=dt.date(2025, 3, 20), agency=AGENCY)

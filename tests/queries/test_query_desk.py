@@ -37,6 +37,48 @@ def sealed_juvenile_case(cast, charge="故意伤害罪", number="（2024）粤01
     return case, record
 
 
+def open_conviction_case(cast, number="（2025）粤0104刑初9号", charge="抢劫罪"):
+    """An adult robbery, four years: serious, not eligible — an open conviction."""
+    data = defendant_data(name="少年戊", birth=SUBJECT_BIRTH, serial=77, charge=charge, sentence_months=48,
+                          judgment_effective_date=dt.date(2025, 12, 1))
+    data["id_number"] = SUBJECT_ID
+    case, record = enter_case(cast.clerk_a, number=number, defendants=[data], offense_date=dt.date(2025, 6, 1),
+                              content="被告人少年戊于2025年6月抢劫。")
+    assert not case.defendants.get().sealing_file.hidden
+    return case, record
+
+
+def related_case(cast, *, sealed=True, charge="故意伤害罪", number="（2023）粤0104刑不诉3号"):
+    """A non-prosecution: at 16 sealed at once (J-RELATED); as an adult for a drug crime, open (A-EXCL)."""
+    from sealing.models import Disposition
+
+    offense = dt.date(2023, 5, 1) if sealed else dt.date(2025, 6, 1)
+    data = defendant_data(name="少年戊", birth=SUBJECT_BIRTH, serial=77, charge=charge if sealed else "非法持有毒品罪",
+                          disposition=Disposition.NOT_PROSECUTED, sentence_kind="", sentence_months=None,
+                          judgment_effective_date=offense + dt.timedelta(days=120))
+    data["id_number"] = SUBJECT_ID
+    case, record = enter_case(cast.clerk_a, number=number, defendants=[data], offense_date=offense,
+                              content="不起诉决定书。")
+    assert case.defendants.get().sealing_file.hidden == sealed
+    return case, record
+
+
+def second_reviewer(cast, username="reviewer_a2"):
+    return UserFactory(username=username, agency=cast.agency_a, roles=[REVIEWER])
+
+
+def detail(query):
+    return reverse("queries:request_detail", args=[query.pk])
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(bytes(data))).pages).replace("\n", "")
+
+
 def take(cast, **overrides):
     data = {
         "received": dt.date(2026, 11, 2), "requester_kind": "unit", "requester_name": "人事处张老师",
