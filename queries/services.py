@@ -221,18 +221,21 @@ def candidate_label(defendant: Defendant) -> str:
 
 
 @transaction.atomic
-def review(request: QueryRequest, *, user, today: dt.date) -> ReviewerView | None:
+def review(request: QueryRequest, *, user, today: dt.date, log: bool = True) -> ReviewerView | None:
     """The reviewer's view of an unanswered request, or None for anyone who may not see the recommendation
     (the clerk). Sealed records appear only on a request that can lawfully disclose them, and each one
-    shown is logged (AccessAction.REVIEWED, one row per record per view)."""
+    shown is logged (AccessAction.REVIEWED, one row per record per view). ``log=False`` only to check a
+    submitted decision form against the same choices: nothing is shown then."""
     if not permissions.can_see_recommendation(user, request, today)[0]:
         return None
-    if request.status not in UNANSWERED:
+    if request.status not in UNANSWERED and log:
         # the stored trace names the sealed records it recommended disclosing: reading it is logged too
         if permissions.lawfully_discloses(request.recommendation):
             for defendant in Defendant.objects.filter(pk__in=request.recommendation.get("disclosed") or ()):
                 disclosure.log_read(user, action=AccessAction.REVIEWED, defendant=defendant,
                                     reference=request.serial, reason="trace")
+        return ReviewerView(recommendation=request.recommendation)
+    if request.status not in UNANSWERED:
         return ReviewerView(recommendation=request.recommendation)
     records = list(records_of(request.subject_index))
     fresh = recommend_for(request, records).to_dict()
@@ -247,7 +250,7 @@ def review(request: QueryRequest, *, user, today: dt.date) -> ReviewerView | Non
     view.sealed = disclosable(request, fresh, records)
     view.open_convictions = [d for d in records if record_status(d) == "open" and record_kind(d) == "conviction"]
     rule = "Q-JUD" if request.requester_kind == RequesterKind.JUDICIAL else "Q-UNIT-RELEVANT"
-    for defendant in view.sealed:
+    for defendant in view.sealed if log else ():
         disclosure.log_read(user, action=AccessAction.REVIEWED, defendant=defendant, reference=request.serial,
                             reason=rule)
     return view

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,7 +31,7 @@ VIEW = "queries.view_queryrequest"
 
 def _pdf(data: bytes, filename: str, content_type: str = "application/pdf") -> HttpResponse:
     response = HttpResponse(bytes(data), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
@@ -131,7 +132,7 @@ def request_detail(request, pk):
 def request_decide(request, pk):
     today, now = timezone.localdate(), timezone.now()
     query = get_object_or_404(selectors.requests_for(request.user), pk=pk)
-    view = services.review(query, user=request.user, today=today)
+    view = services.review(query, user=request.user, today=today, log=False)  # the form's choices; nothing shown
     if view is None:
         messages.error(request, _("Only a reviewer of the receiving agency decides this request."))
         return redirect("queries:request_detail", pk=query.pk)

@@ -107,3 +107,20 @@ def test_the_list_says_nothing_about_records(cast, login):
         for marker in (">permit<", ">answer_no_record<", HURT, ROBBERY, "故意伤害罪"):
             assert marker not in page, marker
     assert not AccessLog.objects.exists()
+
+
+def test_submitting_a_decision_logs_the_disclosure_not_another_view(cast, login):
+    from tests.queries.test_query_desk import undertake
+
+    case, _ = sealed_juvenile_case(cast, number=HURT)
+    query = take(cast)
+    undertake(query, cast.clerk_a)
+    client = login(cast.reviewer_a)
+    client.get(detail(query))
+    assert reviewed().count() == 1
+    client.post(reverse("queries:request_decide", args=[query.pk]),
+                {"decision": "permit", "disclosed": [case.defendants.get().pk], "reason": ""})
+    query.refresh_from_db()
+    assert query.status == "decided"
+    assert reviewed().count() == 1
+    assert AccessLog.objects.filter(action=AccessAction.DISCLOSED).count() == 1
