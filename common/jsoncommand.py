@@ -5,13 +5,22 @@ never a traceback. The commands only read the database.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from typing import Any, Callable
+from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand
 
 EXIT_INVALID_INPUT = 2
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def beijing_today() -> dt.date:
+    """The edge's clock: today's date in Beijing, the default `as_of` of an item that gives none.
+    (Only the commands read it; the rules engines take the date as an argument.)"""
+    return dt.datetime.now(BEIJING).date()
 
 
 class CommandInputError(Exception):

@@ -48,12 +48,34 @@ def charge_info(charge) -> "ChargeInfo":
     )
 
 
-def charge_lookup():
+class ChargeTable:
+    """The catalogue as the rules engine reads it: `table(name)` -> ChargeInfo, or None for a name not
+    in the catalogue; `table.names` lists every name (the JSON reader suggests the nearest one)."""
+
+    def __init__(self, table: dict):
+        self._table = dict(table)
+
+    def __call__(self, name: str):
+        return self._table.get(name)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._table
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._table)
+
+
+def charge_lookup() -> ChargeTable:
     """name -> ChargeInfo (None for a name not in the catalogue), read once from the database."""
     from .models import Charge
 
-    table = {charge.name: charge_info(charge) for charge in Charge.objects.all()}
-    return table.get
+    return ChargeTable({charge.name: charge_info(charge) for charge in Charge.objects.all()})
+
+
+def shipped_charge_names() -> tuple[str, ...]:
+    """The names in sealing/data/charges.json (what the catalogue migration loads)."""
+    return tuple(row["name"] for row in json.loads(DATA.read_text(encoding="utf-8")))
 
 
 def charge_categories():

@@ -9,6 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from .casenumber import CaseNumberError, parse_case_number
 from .identity import IdNumberError, parse_id_number
 from .models import Case, Charge, Disposition, EventKind, Record, RecordKind, SentenceKind
+from .rules.validation import (
+    SENTENCE_MONTHS,
+    check_case_dates,
+    check_identity,
+    check_offense_dates,
+    check_sentence,
+    is_suspendable,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -23,14 +31,59 @@ CASE_NUMBER_ERRORS = {
     "year": _("The year in the case number is not plausible."),
     "sequence": _("The sequence number in the case number cannot be 0."),
 }
-# Months each kind of principal sentence may have (Criminal Law arts. 38, 42, 45, 69).
-SENTENCE_MONTHS = {
-    SentenceKind.FIXED_TERM: (6, 300),
-    SentenceKind.DETENTION: (1, 12),
-    SentenceKind.SURVEILLANCE: (3, 36),
+# The law is in sealing/rules/validation.py (one validation for this form and `evaluate_sealing`):
+# each of its error codes maps to the form field that shows it and the message the clerk reads.
+BIRTH_BEFORE_OFFENCE = _("The date of birth must be before the offence.")
+PROBLEM_MESSAGES = {
+    # case
+    "offense_start_after_offense": ("offense_start_date", _("The first act cannot be after the last act.")),
+    "offense_in_future": ("offense_date", _("The date of the last act cannot be in the future.")),
+    # person
+    "birth_date_mismatch": ("birth_date", _("The date of birth does not match the ID number.")),
+    "identity_required": ("id_number", _("Enter the ID number, or the date of birth when the person has none.")),
+    "id_number_shape": ("id_number", ID_NUMBER_ERRORS["shape"]),
+    "id_number_birth_date": ("id_number", ID_NUMBER_ERRORS["birth_date"]),
+    "id_number_checksum": ("id_number", ID_NUMBER_ERRORS["checksum"]),
+    "offense_not_after_birth": ("birth_date", BIRTH_BEFORE_OFFENCE),
+    "offense_start_not_after_birth": ("birth_date", BIRTH_BEFORE_OFFENCE),
+    # sentence
+    "sentence_not_sentenced": ("sentence_kind", _("Only a sentenced defendant has a principal sentence.")),
+    "sentence_months_range": ("sentence_months", _("This sentence lasts from %(low)s to %(high)s months.")),
+    "sentence_months_not_applicable": ("sentence_months", _("This sentence has no length in months.")),
+    "sentence_not_suspendable": (
+        "suspended", _("Only detention or fixed-term imprisonment of 3 years or less can be suspended.")
+    ),
+    "probation_range": (
+        "probation_months",
+        _("The probation period is %(low)s to %(high)s months and not shorter than the sentence."),
+    ),
+    "probation_without_suspension": ("probation_months", _("Only a suspended sentence has a probation period.")),
+    # dates of the judgment
+    "effective_before_offense": (
+        "judgment_effective_date", _("The judgment cannot take effect before the last act of the offence.")
+    ),
+    "effective_in_future": ("judgment_effective_date", _("The effective date cannot be in the future.")),
+    "completed_before_effective": (
+        "sentence_completed_date", _("The sentence cannot be completed before the judgment takes effect.")
+    ),
+    "completed_in_future": ("sentence_completed_date", _("The completion date cannot be in the future.")),
+    "completed_without_sentence": ("sentence_completed_date", _("Only a sentence can be completed.")),
 }
-# Probation (缓刑考验期, art. 73): detention 2–12 months, fixed-term 12–60 months, never shorter than the sentence.
-PROBATION_MONTHS = {SentenceKind.DETENTION: (2, 12), SentenceKind.FIXED_TERM: (12, 60)}
+
+
+def add_problems(form: forms.Form, problems) -> None:
+    """Show each rule problem on its field, translated; the same message once per field."""
+    shown = set()
+    for problem in problems:
+        field, message = PROBLEM_MESSAGES[problem.code]
+        if "%(" in str(message):
+            message = message % problem.params
+        if field not in form.fields:
+            field = None
+        if (field, str(message)) in shown:
+            continue
+        shown.add((field, str(message)))
+        form.add_error(field, forms.ValidationError(message, code=problem.code))
 
 
 def today() -> dt.date:
@@ -68,11 +121,7 @@ class CaseForm(forms.ModelForm):
         data = super().clean()
         if getattr(self, "case_year", None):
             data["year"] = self.instance.year = self.case_year
-        start, last = data.get("offense_start_date"), data.get("offense_date")
-        if last and last > today():
-            self.add_error("offense_date", _("The date of the last act cannot be in the future."))
-        if start and last and start > last:
-            self.add_error("offense_start_date", _("The first act cannot be after the last act."))
+        add_problems(self, check_offense_dates(data.get("offense_date"), data.get("offense_start_date"), today=today()))
         return data
 
 
@@ -135,81 +184,42 @@ class DefendantForm(forms.Form):
         return data
 
     def _clean_identity(self, data):
-        id_number, birth = data.get("id_number"), data.get("birth_date")
-        if "id_number" not in data:
-            return  # already an error on the ID number
-        if id_number:
-            derived = parse_id_number(id_number).birth_date
-            if birth and birth != derived:
-                self.add_error("birth_date", _("The date of birth does not match the ID number."))
-            data["birth_date"] = derived
-        elif not birth and "birth_date" not in self.errors:
-            self.add_error("id_number", _("Enter the ID number, or the date of birth when the person has none."))
+        if "id_number" not in data or "birth_date" in self.errors:
+            return  # already an error on the ID number or the birth date
+        birth, problems = check_identity(data.get("id_number") or None, data.get("birth_date"))
+        add_problems(self, problems)
+        if birth is not None:
+            data["birth_date"] = birth
 
     def _clean_sentence(self, data):
-        disposition, kind = data.get("disposition"), data.get("sentence_kind") or ""
+        disposition, kind = data.get("disposition"), data.get("sentence_kind") or None
         months, probation = data.get("sentence_months"), data.get("probation_months")
-        if disposition == Disposition.SENTENCED:
-            if not kind:
-                self.add_error("sentence_kind", _("Enter the principal sentence."))
-                return
-        elif kind:
-            self.add_error("sentence_kind", _("Only a sentenced defendant has a principal sentence."))
+        suspended = bool(data.get("suspended"))
+        if disposition == Disposition.SENTENCED and not kind:
+            self.add_error("sentence_kind", _("Enter the principal sentence."))
             return
-        if kind in SENTENCE_MONTHS:
-            low, high = SENTENCE_MONTHS[kind]
-            if months is None:
-                self.add_error("sentence_months", _("Enter the length of the sentence in months."))
-            elif not low <= months <= high:
-                self.add_error(
-                    "sentence_months",
-                    _("This sentence lasts from %(low)s to %(high)s months.") % {"low": low, "high": high},
-                )
-        elif months:
-            self.add_error("sentence_months", _("This sentence has no length in months."))
-        if data.get("suspended"):
-            if kind not in PROBATION_MONTHS or (kind == SentenceKind.FIXED_TERM and (months or 0) > 36):
-                self.add_error(
-                    "suspended", _("Only detention or fixed-term imprisonment of 3 years or less can be suspended.")
-                )
-            elif probation is None:
-                self.add_error("probation_months", _("Enter the probation period of the suspended sentence."))
-            else:
-                low, high = PROBATION_MONTHS[kind]
-                if not low <= probation <= high or (months and probation < months):
-                    self.add_error(
-                        "probation_months",
-                        _("The probation period is %(low)s to %(high)s months and not shorter than the sentence.")
-                        % {"low": low, "high": high},
-                    )
-        elif probation:
-            self.add_error("probation_months", _("Only a suspended sentence has a probation period."))
+        charges = data.get("charges")
+        problems = check_sentence(disposition, kind, months, suspended, probation,
+                                  charge_count=len(charges) if charges else 1)
+        add_problems(self, problems)
+        if problems:
+            return
+        # what the clerk must fill in (the JSON command treats these as missing facts instead)
+        if kind in SENTENCE_MONTHS and months is None:
+            self.add_error("sentence_months", _("Enter the length of the sentence in months."))
+        if suspended and is_suspendable(kind, months) and probation is None:
+            self.add_error("probation_months", _("Enter the probation period of the suspended sentence."))
 
     def _clean_dates(self, data):
-        birth = data.get("birth_date")
         effective, completed = data.get("judgment_effective_date"), data.get("sentence_completed_date")
-        now = today()
-        first_act = self.offense_start_date or self.offense_date
-        if birth and first_act and birth >= first_act:
-            self.add_error("birth_date", _("The date of birth must be before the offence."))
-        if effective:
-            if effective > now:
-                self.add_error("judgment_effective_date", _("The effective date cannot be in the future."))
-            if self.offense_date and effective < self.offense_date:
-                self.add_error(
-                    "judgment_effective_date", _("The judgment cannot take effect before the last act of the offence.")
-                )
-        if completed:
-            if completed > now:
-                self.add_error("sentence_completed_date", _("The completion date cannot be in the future."))
-            if not effective:
-                self.add_error("judgment_effective_date", _("Enter the effective date before the completion date."))
-            elif completed < effective:
-                self.add_error(
-                    "sentence_completed_date", _("The sentence cannot be completed before the judgment takes effect.")
-                )
-            if data.get("disposition") != Disposition.SENTENCED:
-                self.add_error("sentence_completed_date", _("Only a sentence can be completed."))
+        add_problems(self, check_case_dates(
+            birth_date=data.get("birth_date"), offense_date=self.offense_date,
+            offense_start_date=self.offense_start_date, judgment_effective_date=effective,
+            sentence_completed_date=completed, disposition=data.get("disposition"), today=today(),
+            include_offense_order=False,  # the case form checks the order of the acts
+        ))
+        if completed and not effective:
+            self.add_error("judgment_effective_date", _("Enter the effective date before the completion date."))
 
 
 class BaseDefendantFormSet(forms.BaseFormSet):

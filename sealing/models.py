@@ -259,6 +259,7 @@ class MicroDefinition(models.TextChoices):
 class SealingMode(models.TextChoices):
     SEAL_THEN_OBSERVE = "seal_then_observe", _("seal provisionally, then observe")
     OBSERVE_THEN_SEAL = "observe_then_seal", _("observe, then seal")
+    SEAL_IMMEDIATELY = "seal_immediately", _("seal at once, no observation period")
 
 
 class SealingPolicy(models.Model):

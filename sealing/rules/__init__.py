@@ -46,12 +46,21 @@ from .kernel import (
     zh,
 )
 from .jsonio import decision_to_json, evaluate_payload, parse_case, parse_cases
-from .policy import DEFAULT_POLICY, HIGH_INCIDENCE_DEFAULTS, Policy
+from .policy import DEFAULT_POLICY, HIGH_INCIDENCE_DEFAULTS, MODES, Policy
+from .validation import (
+    Problem,
+    check_case_dates,
+    check_charges,
+    check_identity,
+    check_offense_dates,
+    check_sentence,
+)
 
 __all__ = [
     "MAX_COUNT",
     "MAX_YEAR",
     "MIN_YEAR",
+    "MODES",
     "CIRCUMSTANCES",
     "DEFAULT_POLICY",
     "DISPOSITIONS",
@@ -66,11 +75,17 @@ __all__ = [
     "Event",
     "InputError",
     "Policy",
+    "Problem",
     "Sentence",
     "TraceStep",
     "add_months",
     "age_on",
+    "check_case_dates",
+    "check_charges",
+    "check_identity",
     "check_keys",
+    "check_offense_dates",
+    "check_sentence",
     "check_unique",
     "decision_to_json",
     "eighteenth_birthday",

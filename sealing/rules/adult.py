@@ -1,8 +1,12 @@
 """RULES.md §3: conditional sealing of adults' minor-crime records (the 2025 paper).
 
 One function per rule id, each returning the TraceStep(s) it contributes; `evaluate_adult`
-runs them in the order of the law: A-EXCL, A-CAT, A-SERIOUS/A-MICRO/A-LIGHT, A-START, A-OBS
-(A-OBS-GOOD, A-CS), A-EXTEND/A-REVOKE, A-MODE.
+runs them in the order of the law: A-RELATED, A-EXCL, A-CAT, A-SERIOUS/A-MICRO/A-LIGHT, A-START,
+A-OBS (A-OBS-GOOD, A-CS), A-EXTEND/A-REVOKE, A-MODE.
+
+Periods (RULES.md §1): N months starting on S run from the day after S to `add_months(S, N)`, both
+included; an event dated S through the end date is within observation; a seal that becomes final at
+the end of observation is final from the day after the end date.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from . import dates
 from .facts import (
     DISPOSITION_ZH,
     EVENT_ZH,
+    RELATED_DISPOSITIONS,
     CaseFacts,
     ChargeInfo,
     Decision,
@@ -42,6 +47,20 @@ LIGHTER_SENTENCE_KINDS = ("detention", "surveillance", "fine_only")
 MICRO = "micro"
 LIGHT = "light"
 SERIOUS = "serious"
+
+
+# --- A-RELATED --------------------------------------------------------------------------------
+
+def a_related(facts: CaseFacts) -> TraceStep:
+    """An adult not prosecuted / not punished / withdrawn / coercive measure only: no conviction; the
+    related records are treated as a 免予刑事处罚 case of the same charges."""
+    what = DISPOSITION_ZH.get(facts.disposition, facts.disposition)
+    return TraceStep(
+        "A-RELATED", PAPER, "applies",
+        f"处理结果为{what}，未经人民法院定罪，不属于犯罪记录；其相关记录按同一罪名的免予刑事处罚案件处理"
+        "（微罪、轻罪依罪名划分，以决定生效之日为起算日）",
+        {"disposition": facts.disposition, "judgment_effective_date": facts.judgment_effective_date},
+    )
 
 
 # --- A-EXCL ---------------------------------------------------------------------------------
@@ -111,7 +130,7 @@ def imposed_sentence_level(facts: CaseFacts, policy: Policy) -> tuple[str | None
             return LIGHT, "免予刑事处罚，属轻于有期徒刑的处理", []
         return LIGHT, (
             f"处理结果为{DISPOSITION_ZH.get(facts.disposition, facts.disposition)}，未判处主刑，"
-            "按免予刑事处罚同等对待"
+            "按免予刑事处罚同等对待（A-RELATED）"
         ), []
     sentence = facts.sentence
     if sentence is None:
@@ -347,73 +366,142 @@ def a_cs(hours: int, tier: int, policy: Policy) -> tuple[int, TraceStep]:
     )
 
 
+# --- periods (RULES.md §1) ---------------------------------------------------------------------
+
+def period_end(start: dt.date, months: int) -> dt.date:
+    """The last day of a period of `months` months starting on `start` (the start day not counted)."""
+    return dates.add_months(start, months)
+
+
+def final_from(end: dt.date) -> dt.date:
+    """A seal that becomes final at the end of observation is final from the day after the end date."""
+    return dates.add_days(end, 1)
+
+
+def within(day: dt.date, start: dt.date, end: dt.date) -> bool:
+    """An event dated from the start date through the end date, both included, is within observation."""
+    return start <= day <= end
+
+
 # --- A-EXTEND / A-REVOKE --------------------------------------------------------------------
 
-def a_event(event: Event, start: dt.date, end: dt.date, policy: Policy) -> tuple[str, dt.date, TraceStep]:
-    """Apply one event (start ≤ date ≤ as_of); returns (effect, new_end, step)."""
-    used = {"event_date": event.date, "event_kind": event.kind, "observation_end_before": end}
-    what = EVENT_ZH.get(event.kind, event.kind)
-    rule = "A-REVOKE" if event.kind == "intentional_crime" else "A-EXTEND"
-    if event.date >= end:
-        return "none", end, TraceStep(
-            rule, PAPER, "no_effect",
-            f"{dates.zh(event.date)}记录{what}，发生在考察期届满（{dates.zh(end)}）之后，封存已成为正式封存，"
-            "不因此解除（正式封存仅因发现漏罪或再审改判超出微罪、轻罪范围而解除）",
-            used,
-        )
-    if event.kind == "intentional_crime":
-        effect = ("撤销附条件封存，记录恢复公开" if policy.mode == "seal_then_observe"
-                  else "撤销附条件封存，考察期满后不予封存，记录保持公开")
-        return "revoked", end, TraceStep(
-            "A-REVOKE", PAPER, "revoked",
-            f"考察期内（{dates.zh(start)}至{dates.zh(end)}）于{dates.zh(event.date)}记录{what}（判决生效），"
-            + effect,
-            used,
-        )
-    new_end = dates.add_months(end, policy.extension_months)
-    used["observation_end_after"] = new_end
-    return "extended", new_end, TraceStep(
+def _event_rule(event: Event) -> str:
+    return "A-REVOKE" if event.kind == "intentional_crime" else "A-EXTEND"
+
+
+def a_revoke(event: Event, start: dt.date, end: dt.date, policy: Policy) -> TraceStep:
+    """A new intentional crime whose judgment takes effect during observation (end date included)."""
+    effect = ("撤销附条件封存，记录恢复公开" if policy.mode == "seal_then_observe"
+              else "撤销附条件封存，考察期满后不予封存，记录保持公开")
+    return TraceStep(
+        "A-REVOKE", PAPER, "revoked",
+        f"考察期内（{dates.zh(start)}至{dates.zh(end)}，含首尾两日）于{dates.zh(event.date)}"
+        f"记录{EVENT_ZH[event.kind]}（判决生效），" + effect,
+        {"event_date": event.date, "event_kind": event.kind, "start": start, "observation_end": end},
+    )
+
+
+def a_extend(event: Event, start: dt.date, end: dt.date, months: int, extensions: int,
+             policy: Policy) -> tuple[dt.date, TraceStep]:
+    """A negligent crime or administrative detention during observation: +6 months (policy), once per
+    event, always counted from the start date (never chained from the earlier end date)."""
+    new_end = period_end(start, months)
+    return new_end, TraceStep(
         "A-EXTEND", PAPER, "extended",
-        f"考察期内于{dates.zh(event.date)}记录{what}，考察期延长{policy.extension_months}个月，"
-        f"由{dates.zh(end)}延至{dates.zh(new_end)}",
-        used,
+        f"考察期内于{dates.zh(event.date)}记录{EVENT_ZH.get(event.kind, event.kind)}，"
+        f"考察期延长{policy.extension_months}个月（第{extensions}次延长，自起算日{dates.zh(start)}重新计算共"
+        f"{months}个月），由{dates.zh(end)}延至{dates.zh(new_end)}",
+        {"event_date": event.date, "event_kind": event.kind, "observation_end_before": end,
+         "observation_end_after": new_end, "extensions": extensions, "period_months": months},
+    )
+
+
+def a_event_after_end(event: Event, end: dt.date) -> TraceStep:
+    return TraceStep(
+        _event_rule(event), PAPER, "no_effect",
+        f"{dates.zh(event.date)}记录{EVENT_ZH.get(event.kind, event.kind)}，在考察期届满（{dates.zh(end)}）之后，"
+        f"封存已自{dates.zh(final_from(end))}起成为正式封存，不因此解除或延长"
+        "（正式封存仅因发现漏罪或再审改判超出微罪、轻罪范围而解除）",
+        {"event_date": event.date, "event_kind": event.kind, "observation_end": end},
     )
 
 
 def a_event_before_start(event: Event, start: dt.date) -> TraceStep:
-    rule = "A-REVOKE" if event.kind == "intentional_crime" else "A-EXTEND"
     return TraceStep(
-        rule, PAPER, "no_effect",
+        _event_rule(event), PAPER, "no_effect",
         f"{dates.zh(event.date)}记录{EVENT_ZH.get(event.kind, event.kind)}，早于起算日{dates.zh(start)}，"
         "不在考察期内，不适用撤销或延长",
         {"event_date": event.date, "event_kind": event.kind, "start": start},
     )
 
 
+def apply_events(events, start: dt.date, base_months: int, as_of: dt.date,
+                 policy: Policy) -> tuple[bool, dt.date, list[TraceStep]]:
+    """A-REVOKE / A-EXTEND over the events known on `as_of`, in date order.
+
+    Returns (revoked, observation_end, steps). An extension can bring later events into the window.
+    """
+    end = period_end(start, base_months)
+    extensions = 0
+    steps: list[TraceStep] = []
+    for event in sorted(events, key=lambda e: e.date):
+        if event.date > as_of:
+            continue  # not yet happened on the evaluation date
+        if event.date < start:
+            steps.append(a_event_before_start(event, start))
+        elif not within(event.date, start, end):
+            steps.append(a_event_after_end(event, end))
+        elif event.kind == "intentional_crime":
+            steps.append(a_revoke(event, start, end, policy))
+            return True, end, steps
+        else:
+            extensions += 1
+            months = base_months + policy.extension_months * extensions
+            end, step = a_extend(event, start, end, months, extensions, policy)
+            steps.append(step)
+    return False, end, steps
+
+
 # --- A-MODE ---------------------------------------------------------------------------------
 
 def a_mode(policy: Policy, status: str, start: dt.date | None, end: dt.date | None) -> TraceStep:
     used = {"mode": policy.mode, "start": start, "observation_end": end}
+    if end is not None:
+        used["final_from"] = final_from(end)
+    if policy.mode == "seal_immediately":
+        return TraceStep("A-MODE", PAPER, status, _immediate_message(status, start), used)
     if status == "pending" and start is None:
         message = "符合条件，待刑罚执行完毕后起算考察期并封存"
     elif status == "pending":
         if policy.mode == "seal_then_observe":
-            message = f"符合条件，将于起算日{dates.zh(start)}先行附条件封存，考察期至{dates.zh(end)}"
+            message = (f"符合条件，将于起算日{dates.zh(start)}先行附条件封存，考察期至{dates.zh(end)}，"
+                       f"届满未撤销即自{dates.zh(final_from(end))}起正式封存")
         else:
-            message = f"符合条件，考察期自{dates.zh(start)}起至{dates.zh(end)}，届满后封存"
+            message = (f"符合条件，考察期自{dates.zh(start)}次日起至{dates.zh(end)}，"
+                       f"届满后自{dates.zh(final_from(end))}起封存")
     elif status == "provisionally_sealed":
         message = (f"先封存后考察：自{dates.zh(start)}起附条件封存（与正式封存同样不予公开），"
-                   f"考察期至{dates.zh(end)}，届满未撤销即转为正式封存")
+                   f"考察期至{dates.zh(end)}（含当日），届满未撤销即自{dates.zh(final_from(end))}起转为正式封存")
     elif status == "observing":
-        message = f"先考察后封存：考察期自{dates.zh(start)}起至{dates.zh(end)}，期间记录不封存，届满后封存"
+        message = (f"先考察后封存：考察期自{dates.zh(start)}次日起至{dates.zh(end)}（含当日），期间记录不封存，"
+                   f"届满后自{dates.zh(final_from(end))}起封存")
     elif status == "revoked" and policy.mode == "seal_then_observe":
         message = (f"先封存后考察：自{dates.zh(start)}起的附条件封存因考察期内撤销而解除，记录恢复公开，"
                    "不再转为正式封存")
     elif status == "revoked":
         message = f"先考察后封存：考察期（至{dates.zh(end)}）内被撤销，记录不予封存，保持公开"
     else:  # sealed
-        message = f"考察期已于{dates.zh(end)}届满且未被撤销，正式封存"
+        message = f"考察期已于{dates.zh(end)}届满且未被撤销，自{dates.zh(final_from(end))}起正式封存"
     return TraceStep("A-MODE", PAPER, status, message, used)
+
+
+def _immediate_message(status: str, start: dt.date | None) -> str:
+    rest = "不设考察期，不适用考察期折抵、撤销与延长"
+    if status == "pending" and start is None:
+        return f"即时封存：符合条件，待刑罚执行完毕之日即正式封存，{rest}"
+    if status == "pending":
+        return f"即时封存：符合条件，将于起算日{dates.zh(start)}正式封存，{rest}"
+    return f"即时封存：自起算日{dates.zh(start)}起正式封存，{rest}"
 
 
 # --- the regime -----------------------------------------------------------------------------
@@ -427,6 +515,9 @@ def evaluate_adult(facts: CaseFacts, policy: Policy, as_of: dt.date, trace: list
             seal_date=seal_date, observation_end=end, policy_version=policy.version,
             missing=list(missing), trace=trace, observation_start=start, as_of=as_of,
         )
+
+    if facts.disposition in RELATED_DISPOSITIONS:
+        trace.append(a_related(facts))
 
     excl = a_excl(facts.charges)
     trace.extend(excl)
@@ -458,8 +549,18 @@ def evaluate_adult(facts: CaseFacts, policy: Policy, as_of: dt.date, trace: list
     if state == "undetermined":
         return decision("undetermined", None, category, missing=missing)
 
+    if policy.mode == "seal_immediately":
+        # No observation period: A-OBS, A-CS, A-REVOKE and A-EXTEND do not apply.
+        if state == "serving":
+            trace.append(a_mode(policy, "pending", None, None))
+            return decision("pending", True, category)
+        status = "pending" if as_of < start else "sealed"
+        trace.append(a_mode(policy, status, start, None))
+        return decision(status, True, category, start, None, start=start)
+
     tier, step = a_obs(category, facts, policy)
     trace.append(step)
+    obs_index = len(trace) - 1
     remaining = tier
     if "good_conduct" in facts.circumstances:
         months, step = a_obs_good(category, policy)
@@ -475,35 +576,26 @@ def evaluate_adult(facts: CaseFacts, policy: Policy, as_of: dt.date, trace: list
         trace.append(a_mode(policy, "pending", None, None))
         return decision("pending", True, category)
 
-    end = dates.add_months(start, remaining)
-    trace[-1] = TraceStep(
-        trace[-1].rule, trace[-1].source, trace[-1].outcome,
-        trace[-1].message + f"；实际考察期{remaining}个月，自{dates.zh(start)}至{dates.zh(end)}",
-        {**trace[-1].facts, "remaining_months": remaining, "observation_end": end},
+    base_end = period_end(start, remaining)
+    obs = trace[obs_index]
+    trace[obs_index] = TraceStep(
+        obs.rule, obs.source, obs.outcome,
+        obs.message + f"；实际考察期{remaining}个月，自{dates.zh(start)}次日起至{dates.zh(base_end)}（含当日）",
+        {**obs.facts, "remaining_months": remaining, "observation_end": base_end},
     )
 
-    revoked = False
-    for event in sorted(facts.events, key=lambda e: e.date):
-        if event.date > as_of:
-            continue  # not yet happened on the evaluation date
-        if event.date < start:
-            trace.append(a_event_before_start(event, start))
-            continue
-        effect, end, step = a_event(event, start, end, policy)
-        trace.append(step)
-        if effect == "revoked":
-            revoked = True
-            break
+    revoked, end, steps = apply_events(facts.events, start, remaining, as_of, policy)
+    trace.extend(steps)
 
-    seal_date = start if policy.mode == "seal_then_observe" else end
     if revoked:
         trace.append(a_mode(policy, "revoked", start, end))
         # observe_then_seal: revoked before its end, the record was never hidden → no seal date
         seal_date = start if policy.mode == "seal_then_observe" else None
         return decision("revoked", True, category, seal_date, end, start=start)
+    seal_date = start if policy.mode == "seal_then_observe" else final_from(end)
     if as_of < start:
         status = "pending"
-    elif as_of < end:
+    elif as_of <= end:
         status = "provisionally_sealed" if policy.mode == "seal_then_observe" else "observing"
     else:
         status = "sealed"

@@ -8,13 +8,17 @@ import datetime as dt
 
 from . import juvenile
 from .adult import evaluate_adult
-from .facts import DISPOSITION_ZH, RELATED_DISPOSITIONS, CaseFacts, Decision, TraceStep, describe_sentence
+from .facts import DISPOSITION_ZH, CaseFacts, Decision, TraceStep, describe_sentence
 from .policy import DEFAULT_POLICY, Policy
 
 
 def evaluate(facts: CaseFacts, policy: Policy | None = None, as_of: dt.date | None = None) -> Decision:
+    """The decision on `facts` as of `as_of`, which is required: the engine never reads the clock."""
+    if as_of is None:
+        raise TypeError("evaluate() needs as_of: the rules never read the clock (the caller passes the date)")
+    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+        raise TypeError(f"as_of must be a datetime.date, not {type(as_of).__name__}")
     policy = policy or DEFAULT_POLICY
-    as_of = as_of or dt.date.today()
     trace: list[TraceStep] = []
 
     missing = [name for name in ("birth_date", "offense_date") if getattr(facts, name) is None]
@@ -48,17 +52,15 @@ def evaluate(facts: CaseFacts, policy: Policy | None = None, as_of: dt.date | No
             classified = juvenile.classify_sentence(facts, policy)
             outcome, step, _ = classified
             sentence_text = _sentence_text(facts)
-            # Measures art. 4 ¶2 keeps the whole case juvenile only for a sentence meeting J-SENT or
-            # J-EXEMPT; a non-prosecution or other related-record outcome is neither (RULES.md J-SPAN).
-            related = facts.disposition in RELATED_DISPOSITIONS
-            if outcome != juvenile.OVER and not related:
+            # Measures art. 4: the whole case is juvenile when the outcome meets J-SENT, J-EXEMPT or
+            # J-RELATED (a non-prosecution is read in the minor's favour); only J-OVER goes to §3.
+            if outcome != juvenile.OVER:
                 # sealable, or the sentence is not recorded (then §2 reports it as undetermined)
                 known = outcome != juvenile.UNKNOWN
                 trace.append(juvenile.j_span(facts, "juvenile", sentence_text, known))
                 return juvenile.evaluate_juvenile(facts, policy, as_of, trace, classified)
             trace.append(juvenile.j_span(facts, "adult", sentence_text))
-            if not related:
-                trace.append(step)
+            trace.append(step)
         else:
             trace.append(juvenile.j_span(facts, "adult"))
     return evaluate_adult(facts, policy, as_of, trace)

@@ -95,7 +95,9 @@ def j_span(facts: CaseFacts, outcome: str, sentence_text: str = "", sentence_kno
     elif outcome == "juvenile" and not sentence_known:
         message = span + "，主要犯罪行为在十八周岁前实施，是否全案适用未成年人犯罪记录封存取决于所判刑罚，但刑罚未记录"
     elif outcome == "juvenile":
-        message = span + f"，主要犯罪行为在十八周岁前实施，且{sentence_text}符合封存条件，全案适用未成年人犯罪记录封存"
+        favour = "（不起诉等相关处理按有利于未成年人的原则认定）" if facts.disposition in RELATED_DISPOSITIONS else ""
+        message = (span + f"，主要犯罪行为在十八周岁前实施，且{sentence_text}符合封存条件{favour}，"
+                   "全案适用未成年人犯罪记录封存")
     elif facts.main_conduct_before_18:
         message = span + f"，主要犯罪行为虽在十八周岁前实施，但{sentence_text}不符合全案封存条件，适用成年人规则"
     else:

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 MICRO_DEFINITIONS = ("statutory_max_detention", "statutory_max_1_year")
-MODES = ("seal_then_observe", "observe_then_seal")
+# A-MODE: seal first then observe (the paper), observe then seal, or seal at once with no observation
+# period (the Supreme People's Procuratorate's 2025 design).
+MODES = ("seal_then_observe", "observe_then_seal", "seal_immediately")
 
 # The catalogue's default high-incidence light crimes (RULES.md §3, policy): the flag lives on
 # each catalogue charge (ChargeInfo.high_incidence); this list seeds it.
@@ -35,7 +37,7 @@ class Policy:
     micro_definition: str = "statutory_max_detention"  # or "statutory_max_1_year"
     light_max_months: int = 36
     # §3 timing
-    mode: str = "seal_then_observe"  # or "observe_then_seal"
+    mode: str = "seal_then_observe"  # or "observe_then_seal", "seal_immediately"
     # §3 observation periods (A-OBS)
     observation_micro_months: int = 12
     observation_light_short_months: int = 24

@@ -180,3 +180,61 @@ def test_known_person_is_found_by_id_number(cast, login):
 def test_reviewer_cannot_enter_cases(cast, login):
     response = login(cast.reviewer_a).post(URL, post_data())
     assert response.status_code == 403 and nothing_saved()
+
+
+# --- the form and `evaluate_sealing` share one validation (sealing/rules/validation.py) ----------------
+
+def _with_defendant(**fields):
+    data = post_data()
+    for key, value in fields.items():
+        data[f"defendants-0-{key}"] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    "fields, field, words",
+    [
+        ({"sentence_kind": "detention", "sentence_months": "7"}, "sentence_months", "1至6"),
+        ({"sentence_kind": "fixed_term", "sentence_months": "181"}, "sentence_months", "6至180"),
+        ({"sentence_kind": "surveillance", "sentence_months": "25"}, "sentence_months", "3至24"),
+        ({"sentence_kind": "fine_only", "sentence_months": "3"}, "sentence_months", "没有以月计算"),
+        ({"sentence_kind": "surveillance", "sentence_months": "6", "suspended": "on", "probation_months": "12"},
+         "suspended", "缓刑"),
+        ({"sentence_kind": "fixed_term", "sentence_months": "24", "suspended": "on", "probation_months": "18"},
+         "probation_months", "考验期"),
+        ({"sentence_kind": "fixed_term", "sentence_months": "24", "probation_months": "36"},
+         "probation_months", "缓刑"),
+        ({"disposition": "exempted", "sentence_completed_date": ""}, "sentence_kind", "主刑"),
+        ({"disposition": "exempted", "sentence_kind": "", "sentence_months": ""}, "sentence_completed_date", "执行完毕"),
+    ],
+    ids=["detention_7_one_crime", "fixed_term_181_one_crime", "surveillance_25", "months_for_a_fine",
+         "suspended_surveillance", "probation_shorter_than_sentence", "probation_without_suspension",
+         "sentence_with_an_exemption", "completion_without_a_sentence"],
+)
+def test_sentences_the_criminal_law_does_not_allow_are_named_field_errors(cast, login, fields, field, words):
+    response = login(cast.clerk_a).post(URL, _with_defendant(**fields))
+    assert response.status_code == 200
+    errors = " ".join(field_errors(response, 0)[field])
+    assert words in errors, errors
+    assert nothing_saved()
+
+
+def test_combined_detention_of_12_months_is_lawful_for_two_crimes(cast, login):
+    charges = [str(Charge.objects.get(name=name).pk) for name in ("盗窃罪", "故意伤害罪")]
+    data = _with_defendant(charges=charges, sentence_kind="detention", sentence_months="12")
+    response = login(cast.clerk_a).post(URL, data)
+    assert response.status_code == 302, response.context and field_errors(response, 0)
+    assert Defendant.objects.get().charges.count() == 2
+
+
+def test_detention_of_12_months_for_one_crime_is_refused(cast, login):
+    response = login(cast.clerk_a).post(URL, _with_defendant(sentence_kind="detention", sentence_months="12"))
+    assert "1至6" in " ".join(field_errors(response, 0)["sentence_months"])
+    assert nothing_saved()
+
+
+def test_offence_on_the_birth_date_is_refused(cast, login):
+    data = _with_defendant(id_number="", birth_date="2024-01-10")
+    response = login(cast.clerk_a).post(URL, data)
+    assert "出生" in " ".join(field_errors(response, 0)["birth_date"])
+    assert nothing_saved()

@@ -122,8 +122,14 @@ def test_an_empty_list_gives_an_empty_list():
 @pytest.mark.django_db
 def test_as_of_defaults_to_today():
     today = timezone.localdate()
-    done_long_ago = drunk_driving(sentence_completed_date=(today - dt.timedelta(days=3 * 366)).isoformat())
-    done_next_year = drunk_driving(sentence_completed_date=(today + dt.timedelta(days=366)).isoformat())
+    def ago(days):
+        return (today - dt.timedelta(days=days)).isoformat()
+
+    # the one test that must read the clock: it checks the command's default
+    done_long_ago = drunk_driving(id="past", offense_date=ago(5 * 366), judgment_effective_date=ago(4 * 366),
+                                  sentence_completed_date=ago(3 * 366))
+    done_next_year = drunk_driving(id="future", offense_date=ago(366), judgment_effective_date=ago(200),
+                                   sentence_completed_date=ago(-366))
     del done_long_ago["as_of"], done_next_year["as_of"]
     past, future = decide([done_long_ago, done_next_year])
     assert past["status"] == "sealed"
@@ -156,7 +162,7 @@ def test_output_is_indented_utf8_json_with_chinese_unescaped():
 
 @pytest.mark.django_db
 def test_evaluation_writes_nothing_to_the_database(no_writes):
-    decide([juvenile(), juvenile(months=61), drunk_driving()])
+    decide([juvenile(), juvenile(id="J-2", months=61), drunk_driving()])
     run({"id": "bad"})
 
 
@@ -201,6 +207,194 @@ def test_invalid_input_exits_2_with_a_json_error_naming_the_field(data, field, i
         assert error["index"] == index
     assert json.loads(err) == error
     assert "Traceback" not in err
+
+
+# --- one validation: what the case form refuses, the command refuses (exit 2, the field named) ----------
+
+def _id_number(first17="11010120040615123"):
+    from sealing.identity import check_digit
+
+    return first17 + check_digit(first17)
+
+
+def _broken(number):
+    return number[:-1] + ("0" if number[-1] != "0" else "1")
+
+
+def sentence(kind, months=None, suspended=None, probation=None):
+    data = {"kind": kind}
+    if months is not None:
+        data["months"] = months
+    if suspended is not None:
+        data["suspended"] = suspended
+    if probation is not None:
+        data["probation_months"] = probation
+    return data
+
+
+TWO_CHARGES = ["盗窃罪", "故意伤害罪"]
+
+REFUSED = [
+    # unknown keys anywhere
+    pytest.param(juvenile(prior_conviction=1), "prior_conviction", id="misspelt_prior_convictions"),
+    pytest.param(juvenile(notes="x"), "notes", id="unknown_top_level_key"),
+    pytest.param(juvenile(sentence={"kind": "fixed_term", "month": 24}), "sentence.month", id="unknown_sentence_key"),
+    pytest.param(juvenile(events=[{"date": "2022-01-01", "kind": "negligent_crime", "type": "x"}]),
+                 "events[0].type", id="unknown_event_key"),
+    # wrong types
+    pytest.param(juvenile(sentence=sentence("fixed_term", True)), "sentence.months", id="bool_for_int"),
+    pytest.param(juvenile(sentence=sentence("fixed_term", 24.0)), "sentence.months", id="float_for_int"),
+    pytest.param(juvenile(community_service_hours="10"), "community_service_hours", id="string_for_int"),
+    pytest.param(juvenile(sentence=sentence("detention", 3, suspended="no")), "sentence.suspended",
+                 id="string_for_bool"),
+    pytest.param(juvenile(main_conduct_before_18=1), "main_conduct_before_18", id="int_for_bool"),
+    pytest.param(juvenile(birth_date="15/06/2004"), "birth_date", id="non_iso_date"),
+    pytest.param(juvenile(birth_date="2004-6-15"), "birth_date", id="unpadded_date"),
+    pytest.param(juvenile(judgment_effective_date="2023-02-30"), "judgment_effective_date", id="february_30"),
+    pytest.param(juvenile(as_of="2023-02-29"), "as_of", id="february_29_in_a_common_year"),
+    pytest.param(juvenile(charges=[], disposition="sentenced"), "charges", id="empty_charges_for_a_sentence"),
+    pytest.param(without(juvenile(), "charges"), "charges", id="no_charges_for_a_sentence"),
+    pytest.param(juvenile(charges=[], disposition="exempted", sentence=None), "charges",
+                 id="empty_charges_for_an_exemption"),
+    # unknown charges
+    pytest.param(juvenile(charges=["盗窃"]), "charges[0]", id="unknown_charge"),
+    pytest.param(juvenile(charges=["盗窃罪", "危险架驶罪"]), "charges[1]", id="misspelt_second_charge"),
+    # identity
+    pytest.param(juvenile(birth_date=None, id_number=_broken(_id_number())), "id_number", id="bad_checksum"),
+    pytest.param(juvenile(id_number=_id_number("11010120040616123")), "id_number", id="birth_date_disagrees_with_id"),
+    pytest.param(juvenile(birth_date=None, id_number="1101012004061"), "id_number", id="id_number_too_short"),
+    # dates out of order
+    pytest.param(juvenile(offense_date="2004-06-15"), "offense_date", id="offence_on_the_birth_date"),
+    pytest.param(juvenile(offense_date="2003-01-01"), "offense_date", id="offence_before_birth"),
+    pytest.param(juvenile(offense_start_date="2004-01-01"), "offense_start_date", id="first_act_before_birth"),
+    pytest.param(juvenile(offense_start_date="2020-03-02"), "offense_start_date", id="first_act_after_last_act"),
+    pytest.param(juvenile(judgment_effective_date="2020-02-29"), "judgment_effective_date",
+                 id="judgment_effective_before_the_offence"),
+    pytest.param(drunk_driving(sentence_completed_date="2023-05-31"), "sentence_completed_date",
+                 id="sentence_completed_before_effect"),
+    pytest.param(drunk_driving(disposition="exempted", sentence=None), "sentence_completed_date",
+                 id="completion_date_without_a_sentence"),
+    pytest.param(drunk_driving(events=[{"date": "1990-05-19", "kind": "administrative_detention"}]),
+                 "events[0].date", id="event_before_birth"),
+    # sentences the Criminal Law does not allow
+    pytest.param(juvenile(sentence=sentence("fixed_term", 5)), "sentence.months", id="fixed_term_5_months"),
+    pytest.param(juvenile(sentence=sentence("fixed_term", 181)), "sentence.months", id="fixed_term_181_one_crime"),
+    pytest.param(juvenile(charges=TWO_CHARGES, sentence=sentence("fixed_term", 301)), "sentence.months",
+                 id="fixed_term_301_combined"),
+    pytest.param(drunk_driving(sentence=sentence("detention", 0)), "sentence.months", id="detention_0"),
+    pytest.param(drunk_driving(sentence=sentence("detention", 7)), "sentence.months", id="detention_7_one_crime"),
+    pytest.param(drunk_driving(charges=TWO_CHARGES, sentence=sentence("detention", 13)), "sentence.months",
+                 id="detention_13_combined"),
+    pytest.param(drunk_driving(sentence=sentence("surveillance", 2)), "sentence.months", id="surveillance_2"),
+    pytest.param(drunk_driving(sentence=sentence("surveillance", 25)), "sentence.months", id="surveillance_25"),
+    pytest.param(drunk_driving(sentence=sentence("fine_only", 3)), "sentence.months", id="months_for_fine_only"),
+    pytest.param(juvenile(sentence=sentence("life", 0)), "sentence.months", id="months_for_life"),
+    pytest.param(juvenile(sentence=sentence("death", 12)), "sentence.months", id="months_for_death"),
+    pytest.param(drunk_driving(sentence=sentence("surveillance", 6, True, 12)), "sentence.suspended",
+                 id="suspended_surveillance"),
+    pytest.param(drunk_driving(sentence=sentence("fine_only", None, True)), "sentence.suspended",
+                 id="suspended_fine"),
+    pytest.param(juvenile(sentence=sentence("fixed_term", 37, True, 48)), "sentence.suspended",
+                 id="suspended_fixed_term_37"),
+    pytest.param(drunk_driving(sentence=sentence("detention", 2, True, 1)), "sentence.probation_months",
+                 id="detention_probation_1"),
+    pytest.param(drunk_driving(sentence=sentence("detention", 2, True, 13)), "sentence.probation_months",
+                 id="detention_probation_13"),
+    pytest.param(drunk_driving(sentence=sentence("detention", 5, True, 4)), "sentence.probation_months",
+                 id="detention_probation_shorter_than_sentence"),
+    pytest.param(juvenile(sentence=sentence("fixed_term", 6, True, 11)), "sentence.probation_months",
+                 id="fixed_term_probation_11"),
+    pytest.param(juvenile(sentence=sentence("fixed_term", 36, True, 61)), "sentence.probation_months",
+                 id="fixed_term_probation_61"),
+    pytest.param(juvenile(sentence=sentence("fixed_term", 24, True, 18)), "sentence.probation_months",
+                 id="fixed_term_probation_shorter_than_sentence"),
+    pytest.param(juvenile(sentence=sentence("fixed_term", 24, False, 36)), "sentence.probation_months",
+                 id="probation_without_suspension"),
+    pytest.param(juvenile(disposition="exempted"), "sentence", id="sentence_with_an_exemption"),
+    pytest.param(juvenile(disposition="not_prosecuted"), "sentence", id="sentence_with_a_non_prosecution"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data, field", REFUSED)
+def test_input_the_case_form_refuses_is_refused_naming_the_field(data, field):
+    data = {k: v for k, v in data.items() if v is not None}
+    code, out, err = run(data)
+    assert code == 2, out
+    error = json.loads(out)
+    assert error["field"] == field, error
+    assert isinstance(error["error"], str) and error["error"]
+    assert set(error) == {"error", "field"}
+    assert json.loads(err) == error
+    assert "Traceback" not in err
+
+
+@pytest.mark.django_db
+def test_unknown_charge_error_suggests_the_nearest_catalogue_name():
+    code, out, _ = run(drunk_driving(charges=["危险架驶罪"]))
+    assert code == 2
+    error = json.loads(out)
+    assert error["field"] == "charges[0]" and "危险驾驶罪" in error["error"]
+
+
+@pytest.mark.django_db
+def test_duplicate_ids_in_a_list_are_refused_at_the_second():
+    code, out, err = run([juvenile(id="X"), drunk_driving(id="Y"), drunk_driving(id="X")])
+    assert code == 2
+    error = json.loads(out)
+    assert (error["field"], error["index"]) == ("id", 2)
+    assert "Traceback" not in err
+    # an integer and a string are different ids
+    assert len(decide([juvenile(id=1), juvenile(id="1")])) == 2
+
+
+LAWFUL_EDGES = [
+    pytest.param(juvenile(charges=TWO_CHARGES, sentence=sentence("fixed_term", 300)), id="fixed_term_300_combined"),
+    pytest.param(juvenile(sentence=sentence("fixed_term", 180)), id="fixed_term_180_one_crime"),
+    pytest.param(juvenile(sentence=sentence("fixed_term", 6)), id="fixed_term_6"),
+    pytest.param(drunk_driving(sentence=sentence("detention", 6)), id="detention_6_one_crime"),
+    pytest.param(drunk_driving(charges=TWO_CHARGES, sentence=sentence("detention", 12)), id="detention_12_combined"),
+    pytest.param(drunk_driving(sentence=sentence("surveillance", 24)), id="surveillance_24"),
+    pytest.param(drunk_driving(sentence=sentence("surveillance", 3)), id="surveillance_3"),
+    pytest.param(drunk_driving(sentence=sentence("detention", 2, True, 2)), id="detention_probation_2"),
+    pytest.param(drunk_driving(sentence=sentence("detention", 6, True, 12)), id="detention_probation_12"),
+    pytest.param(juvenile(sentence=sentence("fixed_term", 36, True, 36)), id="fixed_term_36_suspended_36"),
+    pytest.param(juvenile(sentence=sentence("fixed_term", 12, True, 60)), id="fixed_term_probation_60"),
+    pytest.param(juvenile(offense_date="2004-06-16"), id="offence_the_day_after_birth"),
+    pytest.param(juvenile(judgment_effective_date="2020-03-01"), id="judgment_effective_on_the_offence_day"),
+    pytest.param(drunk_driving(sentence_completed_date="2023-06-01"), id="completed_on_the_effective_day"),
+    pytest.param(drunk_driving(events=[{"date": "2020-01-01", "kind": "administrative_detention"}]),
+                 id="event_before_the_start_date_is_not_impossible"),
+    pytest.param(juvenile(disposition="coercive_measure", sentence=None, charges=[]),
+                 id="coercive_measure_without_charges"),
+    pytest.param(juvenile(judgment_effective_date="2030-01-01"), id="effective_after_as_of_is_pending_not_an_error"),
+    pytest.param(juvenile(birth_date=None, id_number=_id_number()), id="id_number_alone"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", LAWFUL_EDGES)
+def test_lawful_edges_are_decided(data):
+    data = {k: v for k, v in data.items() if v is not None}
+    decision = decide(data)
+    assert decision["status"] in ("sealed", "provisionally_sealed", "pending", "not_eligible", "undetermined")
+
+
+@pytest.mark.django_db
+def test_sentenced_without_a_sentence_stays_undetermined():
+    decision = decide(without(juvenile(), "sentence"))
+    assert (decision["status"], decision["missing"]) == ("undetermined", ["sentence"])
+
+
+@pytest.mark.django_db
+def test_seal_immediately_policy_from_the_database():
+    from sealing.models import SealingPolicy
+
+    latest = SealingPolicy.objects.order_by("-version").first()
+    SealingPolicy.objects.create(version=(latest.version if latest else 0) + 1, mode="seal_immediately")
+    decision = decide(drunk_driving())
+    assert (decision["status"], decision["seal_date"], decision["observation_end"]) == ("sealed", "2024-08-31", None)
+    assert "A-OBS" not in rules(decision)
 
 
 @pytest.mark.django_db

@@ -155,15 +155,22 @@ def test_id_number_supplies_the_birth_date():
     assert facts.birth_date == D("2004-06-15")
 
 
-def test_unknown_charge_is_kept_as_unknown_not_an_error():
-    facts, _ = parse_case(good(charges=["不存在的罪名"]), lookup, TODAY)
+def test_unknown_charge_is_an_error_suggesting_the_nearest_catalogue_name():
+    with pytest.raises(InputError) as info:
+        parse_case(good(charges=["危险驾驶罪", "盗窃"]), lookup, TODAY)
+    assert info.value.field == "charges[1]" and info.value.code == "charge_unknown"
+    assert "盗窃罪" in info.value.message
+
+
+def test_without_a_catalogue_a_charge_is_kept_as_unknown():
+    facts, _ = parse_case(good(charges=["不存在的罪名"]), None, TODAY)
     assert facts.charges[0].name == "不存在的罪名"
     assert facts.charges[0].known is False and facts.charges[0].statutory_max is None
 
 
-def test_integer_id_extra_keys_and_nulls_are_accepted():
+def test_integer_id_and_nulls_are_accepted():
     facts, as_of = parse_case(
-        good(id=42, note="ignored", offense_start_date=None, main_conduct_before_18=None,
+        good(id=42, offense_start_date=None, main_conduct_before_18=None,
              sentence_completed_date=None, circumstances=None, events=None, as_of="2024-02-29"),
         lookup, TODAY,
     )
@@ -175,11 +182,12 @@ def test_integer_id_extra_keys_and_nulls_are_accepted():
     pytest.param(dict(sentence={"kind": "fixed_term"}), ["sentence.months"], id="fixed_term_without_months"),
     pytest.param(dict(sentence={"kind": "fixed_term", "months": None}), ["sentence.months"],
                  id="fixed_term_with_null_months"),
-    pytest.param(dict(offense_date="2023-01-01", charges=["盗窃罪"],
+    pytest.param(dict(offense_date="2023-01-01", charges=["盗窃罪"], judgment_effective_date="2023-06-01",
                       sentence={"kind": "fixed_term", "months": 12, "suspended": True}),
                  ["sentence.probation_months"], id="adult_suspended_without_probation"),
     pytest.param(dict(judgment_effective_date=DROP), ["judgment_effective_date"], id="no_effective_date"),
-    pytest.param(dict(offense_start_date="2022-01-01", offense_date="2022-09-01"), ["main_conduct_before_18"],
+    pytest.param(dict(offense_start_date="2022-01-01", offense_date="2022-09-01", judgment_effective_date="2023-03-01"),
+                 ["main_conduct_before_18"],
                  id="span_without_main_conduct"),
 ])
 def test_a_missing_fact_is_undetermined_not_an_input_error(changes, missing):
@@ -357,7 +365,7 @@ END_TO_END = [
     pytest.param(adult(charges=["盗窃罪"], sentence=ft_json(12, 24), sentence_completed_date=None),
                  result("adult", "light", True, "provisionally_sealed", "2024-06-01", "2026-06-01"), ["A-START"],
                  id="suspended_theft_starts_at_end_of_probation"),
-    pytest.param(adult(charges=["盗窃罪"], disposition="exempted", sentence=DROP),
+    pytest.param(adult(charges=["盗窃罪"], disposition="exempted", sentence=DROP, sentence_completed_date=DROP),
                  result("adult", "light", True, "sealed", "2022-06-01", "2024-06-01"), ["A-START"],
                  id="exempted_theft_starts_at_effective_date"),
     pytest.param(adult(charges=["盗窃罪"], sentence=ft_json(24), judgment_effective_date="2024-06-01",

@@ -8,9 +8,8 @@ from typing import Any
 
 from django.core.management.base import CommandError
 from django.db import DatabaseError
-from django.utils import timezone
 
-from common.jsoncommand import JsonCommand
+from common.jsoncommand import JsonCommand, beijing_today
 from sealing.catalogue import charge_lookup
 from sealing.models import SealingPolicy
 from sealing.policy import current_policy
@@ -29,7 +28,8 @@ class Command(JsonCommand):
         self.lookup, self.policy = self.load_reference_data()
 
     def evaluate(self, payload: Any) -> Any:
-        return evaluate_payload(payload, self.lookup, self.policy, timezone.localdate())
+        # a case without `as_of` is evaluated as of today in Beijing: the command is the edge that reads the clock
+        return evaluate_payload(payload, self.lookup, self.policy, beijing_today())
 
     @staticmethod
     def load_reference_data():
