@@ -15,6 +15,14 @@ NAVIGATION = [
 ]
 
 
+def _has_disclosures(user) -> bool:
+    from django.utils import timezone
+
+    from sealing.models import SealedRecordPermit
+
+    return SealedRecordPermit.objects.filter(user=user, ended_at__isnull=True, expires_at__gt=timezone.now()).exists()
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -24,6 +32,8 @@ def navigation(request):
     for label, url_name, perm in NAVIGATION:
         if user.has_perm(perm):
             items.append({"label": label, "url": reverse(url_name), "active": False})
+    if _has_disclosures(user):  # a judicial officer reads what was disclosed, while the permit lasts
+        items.append({"label": _("Disclosed to me"), "url": reverse("queries:disclosed_to_me"), "active": False})
     matches = [item for item in items if path.startswith(item["url"])]
     if matches:  # the most specific entry is the current one
         max(matches, key=lambda item: len(item["url"]))["active"] = True

@@ -40,16 +40,23 @@ def test_employer_request_permitted_and_person_gets_clean_certificate(page, log_
     page.select_option("#id_legal_basis", label="MPL-62 · 未成年人保护法第六十二条")
     page.fill("#id_occupation", "幼儿教师")
     page.click("main button[type=submit]")
-    page.wait_for_selector("[data-testid=trace]")
+    page.wait_for_selector("[data-testid=query-status]")
     assert "MPL-62" in page.inner_text("main") or "第六十二条" in page.inner_text("main")
+    # Q-INTAKE: the clerk at the window sees neither the recommendation nor the person's records
+    assert page.query_selector("[data-testid=trace]") is None and case.case_number not in page.inner_text("main")
     page.click("form[action='/logout/'] button")
 
-    # the reviewer sees the recommendation and permits it
+    # the reviewer sees the recommendation, records the unit's undertaking and permits it
     log_in("reviewer_a", DEMO_PASSWORD)
     page.goto("/queries/")
     page.click("[data-testid=requests] a")
     assert page.get_attribute("[data-testid=recommendation]", "data-code") == "permit"
     assert "Q-UNIT-RELEVANT" in page.inner_text("[data-testid=trace]")
+    page.fill("[data-testid=undertaking-form] #id_signer_name", "王园长")
+    page.fill("[data-testid=undertaking-form] #id_signed_on", "2026-01-05")
+    page.fill("[data-testid=undertaking-form] #id_text", "本单位承诺仅将查询结果用于教职工录用审查，严格保密。")
+    page.click("[data-testid=undertaking-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=undertaking] p")
     page.click("[data-testid=decision-form] button[type=submit]")
     page.wait_for_selector("[data-testid=decision]")
     with page.expect_download() as download_info:
@@ -68,12 +75,12 @@ def test_employer_request_permitted_and_person_gets_clean_certificate(page, log_
     page.fill("#id_subject_id_number", id_number)
     page.select_option("#id_purpose", "certificate")
     page.click("main button[type=submit]")
-    page.wait_for_selector("[data-testid=trace]")
-    assert page.get_attribute("[data-testid=recommendation]", "data-code") == "issue_certificate"
+    page.wait_for_selector("[data-testid=query-status]")
     page.click("form[action='/logout/'] button")
     log_in("reviewer_a", DEMO_PASSWORD)
     page.goto("/queries/")
     page.click("[data-testid=requests] a")
+    assert page.get_attribute("[data-testid=recommendation]", "data-code") == "issue_certificate"
     page.click("[data-testid=decision-form] button[type=submit]")
     with page.expect_download() as download_info:
         page.click("[data-testid=download]")
