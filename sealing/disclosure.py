@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .rules.files import whole_case_records_hidden
 from .models import HIDDEN_STATES, AccessAction, AccessLog, Defendant, Record, SealedRecordPermit, SealingFile
 
 READ_SEALED = "sealing.read_sealed_record"
@@ -92,10 +93,14 @@ def active_permits(user, records, now: dt.datetime) -> dict[int, SealedRecordPer
 
 
 def covered_records(defendant: Defendant) -> QuerySet[Record]:
-    """The record copies a defendant's file covers: the defendant's own and the case's whole-case ones."""
-    return Record.objects.filter(case_id=defendant.case_id).filter(
-        Q(defendant_id=defendant.pk) | Q(defendant__isnull=True)
-    )
+    """The record copies a defendant's file covers (rules.files.covers_record): the defendant's own, and
+    the case's whole-case records once every defendant of the case is hidden. What a seal hides, what a
+    permit opens and what an agency must seal are these copies."""
+    statuses = defendant.case.defendants.values_list("sealing_file__status", flat=True)
+    records = Record.objects.filter(case_id=defendant.case_id)
+    if whole_case_records_hidden(statuses):
+        return records.filter(Q(defendant_id=defendant.pk) | Q(defendant__isnull=True))
+    return records.filter(defendant_id=defendant.pk)
 
 
 # --- views of hidden things ----------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 from guardian.shortcuts import assign_perm, remove_perm
@@ -23,7 +22,7 @@ from .models import (
 from . import disclosure, permissions
 from .policy import current_policy_version
 from .rules import CaseFacts, Event, Sentence, evaluate
-from .rules.files import ADULT_GROUNDS, JUVENILE_GROUNDS, covers_record
+from .rules.files import ADULT_GROUNDS, JUVENILE_GROUNDS
 
 PERSON_FIELDS = ("name", "id_number", "birth_date")
 DEFENDANT_FIELDS = (
@@ -155,7 +154,7 @@ def create_record(*, user, case: Case, data: dict) -> Record:
 @transaction.atomic
 def update_record(*, user, record: Record, data: dict) -> Record:
     """Correct the agency's copy; a hidden record is never overwritten."""
-    record = Record.objects.select_for_update().select_related("defendant__sealing_file").get(pk=record.pk)
+    record = Record.objects.select_for_update(of=("self",)).select_related("defendant__sealing_file").get(pk=record.pk)
     _guard(permissions.can_change_record(user, record))
     _apply(record, data, RECORD_FIELDS)
     _save(record, gettext_noop("record copy corrected"), user)
@@ -255,16 +254,10 @@ def _same_decision(stored: dict, fresh: dict) -> bool:
 
 
 def open_copies_to_seal(file, agency_id) -> list[Record]:
-    """The agency's unsealed copies that the file covers (rules.files.covers_record decides)."""
+    """The agency's unsealed copies among those the file covers (disclosure.covered_records)."""
     if agency_id is None:
         return []
-    case = file.defendant.case
-    statuses = list(case.defendants.values_list("sealing_file__status", flat=True))
-    candidates = Record.objects.filter(case=case, holding_agency_id=agency_id, seal__isnull=True).filter(
-        Q(defendant=file.defendant) | Q(defendant__isnull=True))
-    return [r for r in candidates
-            if covers_record(file_defendant_id=file.defendant_id, record_defendant_id=r.defendant_id,
-                             case_statuses=statuses)]
+    return list(disclosure.covered_records(file.defendant).filter(holding_agency_id=agency_id, seal__isnull=True))
 
 
 @transaction.atomic
