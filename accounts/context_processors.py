@@ -20,7 +20,7 @@ def _has_disclosures(user) -> bool:
 
     from sealing.models import SealedRecordPermit
 
-    return SealedRecordPermit.objects.filter(user=user, ended_at__isnull=True, expires_at__gt=timezone.now()).exists()
+    return SealedRecordPermit.objects.active(timezone.now()).filter(user=user).exists()
 
 
 def navigation(request):

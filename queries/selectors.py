@@ -48,7 +48,7 @@ def active_permits_of(user, *, now):
 
     if not getattr(user, "is_authenticated", False):
         return SealedRecordPermit.objects.none()
-    return (SealedRecordPermit.objects.filter(user=user, ended_at__isnull=True, expires_at__gt=now)
+    return (SealedRecordPermit.objects.active(now).filter(user=user)
             .select_related("record", "record__case", "record__holding_agency", "record__defendant")
             .order_by("expires_at", "pk"))
 

@@ -18,12 +18,10 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from .rules.files import whole_case_records_hidden
 from .models import HIDDEN_STATES, AccessAction, AccessLog, Defendant, Record, SealedRecordPermit, SealingFile
 
-READ_SEALED = "sealing.read_sealed_record"
 MASKED_ID = "******************"
 
 
@@ -38,10 +36,6 @@ def record_hidden(record: Record) -> bool:
     """A record copy is hidden when its own seal is active, its defendant's file is hidden, or (a
     whole-case record) every defendant of the case is hidden."""
     return record.content_hidden
-
-
-def hidden_defendants() -> QuerySet[Defendant]:
-    return Defendant.objects.filter(sealing_file__status__in=HIDDEN_STATES)
 
 
 def open_defendant_exists(outer: str = "pk") -> Exists:
@@ -65,19 +59,6 @@ def without_hidden_records(records: QuerySet) -> QuerySet:
     return records.exclude(sealed_copy | hidden_own | whole_case_hidden)
 
 
-def people_with_only_hidden_records(person_ids) -> set[int]:
-    """Of these people, those every one of whose files is hidden (sealed-only people)."""
-    hidden = set(
-        Defendant.objects.filter(person_id__in=person_ids, sealing_file__status__in=HIDDEN_STATES)
-        .values_list("person_id", flat=True)
-    )
-    shown = set(
-        Defendant.objects.filter(person_id__in=person_ids)
-        .exclude(sealing_file__status__in=HIDDEN_STATES).values_list("person_id", flat=True)
-    )
-    return hidden - shown
-
-
 # --- permits -------------------------------------------------------------------------------------------
 
 def active_permits(user, records, now: dt.datetime) -> dict[int, SealedRecordPermit]:
@@ -86,8 +67,7 @@ def active_permits(user, records, now: dt.datetime) -> dict[int, SealedRecordPer
         return {}
     ids = [r.pk for r in records]
     permits = {}
-    for permit in (SealedRecordPermit.objects.filter(record_id__in=ids, user=user, ended_at__isnull=True,
-                                                     expires_at__gt=now).order_by("expires_at")):
+    for permit in SealedRecordPermit.objects.active(now).filter(record_id__in=ids, user=user).order_by("expires_at"):
         permits[permit.record_id] = permit
     return permits
 
@@ -200,9 +180,5 @@ def log_read(user, *, action: str = AccessAction.READ, defendant=None, record=No
 
 
 BREAK_GLASS_MIN_REASON = 10
-BREAK_GLASS_HELP = _("Say why you must read this sealed file (at least ten characters); the reason and the read "
-                     "are logged and shown to the supervising procuratorate.")
-
-
 def log_break_glass(user, file: SealingFile, reason: str) -> AccessLog:
     return log_read(user, action=AccessAction.BREAK_GLASS, defendant=file.defendant, reason=reason.strip())

@@ -476,6 +476,12 @@ class ObservationEvent(models.Model):
         ordering = ["date", "id"]
 
 
+class PermitQuerySet(models.QuerySet):
+    def active(self, now):
+        """Permits in force at ``now``: not ended, not expired."""
+        return self.filter(ended_at__isnull=True, expires_at__gt=now)
+
+
 class SealedRecordPermit(models.Model):
     """Time-limited permission for a named user to read a named sealed record, granted by a permit
     decision on a query request (the reference names it). The guardian object permission
@@ -490,6 +496,8 @@ class SealedRecordPermit(models.Model):
     expires_at = models.DateTimeField(_("expires at"), db_index=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = PermitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sealed-record permit")

@@ -349,9 +349,7 @@ def end_permit(permit: SealedRecordPermit, *, reason: str, now: dt.datetime, use
         return
     permit.ended_at = now
     _save(permit, reason, user)
-    still = SealedRecordPermit.objects.filter(
-        record=permit.record, user=permit.user, ended_at__isnull=True, expires_at__gt=now
-    ).exists()
+    still = SealedRecordPermit.objects.active(now).filter(record=permit.record, user=permit.user).exists()
     if not still:
         remove_perm(READ_SEALED, permit.user, permit.record)
         remove_perm("sealing.view_record", permit.user, permit.record)

@@ -89,7 +89,7 @@ def case_detail(request, pk):
         "case_masked": bool(rows) and all(row["person"].masked for row in rows),
         "rows": rows,
         # J-COVER on whole-case records: open while a juvenile co-defendant's record is hidden
-        "cover_case": any(j_cover("adult", [s]) for s in statuses),
+        "cover_case": j_cover(None, statuses),
         "records": record_rows,
         "other_copies": other_copies,
         "can_change": permissions.can_change_case(request.user, case)[0],
