@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .casenumber import CaseNumberError, parse_case_number
+from .disclosure import BREAK_GLASS_MIN_REASON, masked_label
 from .identity import IdNumberError, parse_id_number
 from .models import Case, Charge, Disposition, EventKind, Record, RecordKind, SentenceKind
 from .rules.validation import (
@@ -249,8 +250,6 @@ class RecordForm(forms.ModelForm):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        from .disclosure import masked_label
-
         self.fields["defendant"].queryset = case.defendants.select_related("person", "sealing_file")
         self.fields["defendant"].label_from_instance = masked_label  # the gate masks a hidden defendant
         self.fields["kind"].choices = RecordKind.choices
@@ -284,6 +283,7 @@ class EventForm(forms.Form):
 class BreakGlassForm(forms.Form):
     """The reason for reading a sealed file's facts; it goes to the access log with the read."""
 
-    reason = forms.CharField(label=_("why you must read this sealed file"), min_length=10, max_length=300,
+    reason = forms.CharField(label=_("why you must read this sealed file"), min_length=BREAK_GLASS_MIN_REASON,
+                             max_length=300,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("The reason and the read are logged and shown to the supervising procuratorate."))
