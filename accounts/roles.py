@@ -28,6 +28,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sealing.view_person", "sealing.add_person", "sealing.change_person",
         "sealing.view_record", "sealing.add_record", "sealing.change_record",
         "sealing.view_charge", "sealing.view_sealingfile", "sealing.seal_record", "sealing.unseal_file",
+        "sealing.view_sealingnotice", "sealing.view_communityserviceentry", "sealing.add_communityserviceentry",
+        "sealing.change_communityserviceentry",
         "queries.view_queryrequest", "queries.add_queryrequest",
     ],
     REVIEWER: [
@@ -42,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     POLICY_ADMIN: [
         "sealing.view_charge", "sealing.add_charge", "sealing.change_charge",
         "sealing.view_sealingpolicy", "sealing.add_sealingpolicy",
+        "sealing.view_sweeprun", "sealing.add_sweeprun",
         "queries.view_legalbasis", "queries.add_legalbasis", "queries.change_legalbasis",
         "queries.view_workingday", "queries.add_workingday", "queries.change_workingday",
     ],

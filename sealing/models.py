@@ -293,6 +293,10 @@ class SealingPolicy(models.Model):
     query_response_working_days = models.PositiveSmallIntegerField(_("working days to answer a query"), default=3)
     notice_reply_days = models.PositiveSmallIntegerField(_("days to reply to a correction notice"), default=15)
     missing_facts_days = models.PositiveSmallIntegerField(_("days for a clerk to supply missing facts"), default=10)
+    seal_after_receipt_days = models.PositiveSmallIntegerField(
+        _("days for a holding agency to seal its copy after receiving the sealing notice"), default=3)
+    notice_delivery_days = models.PositiveSmallIntegerField(
+        _("days within which a sealing notice must be received"), default=3)
     note = models.CharField(_("reason for this version"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("in force since"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -384,6 +388,11 @@ class SealingFile(models.Model):
     evaluated_at = models.DateTimeField(_("evaluated at"), null=True, blank=True)
     evaluated_as_of = models.DateField(_("evaluated as of"), null=True, blank=True)
     facts_due = models.DateField(_("missing facts due"), null=True, blank=True)
+    # The day the calendar alone moves this file on (a start date reached, an observation ended): the
+    # sweep selects by this indexed date instead of re-evaluating every file.
+    next_change = models.DateField(_("next change by the calendar"), null=True, blank=True, db_index=True)
+    # J-WHEN done: the deciding agency's copies sealed and the sealing notices sent (sealing/notices.py)
+    notified_on = models.DateField(_("sealing notices sent on"), null=True, blank=True)
     unseal_ground = models.CharField(_("unsealing ground"), max_length=24, blank=True)
     unseal_document = models.CharField(_("unsealing document"), max_length=80, blank=True)
     history = HistoricalRecords()
@@ -437,8 +446,11 @@ class RecordSeal(models.Model):
     sealing_file = models.ForeignKey(SealingFile, verbose_name=_("sealing file"), on_delete=models.CASCADE,
                                      related_name="seals")
     sealed_at = models.DateTimeField(_("sealed at"))
-    sealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("sealed by"))
+    # empty when the scheduled sweep sealed the deciding agency's copy on the seal date (J-WHEN)
+    sealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("sealed by"))
+    notice = models.ForeignKey("SealingNotice", verbose_name=_("sealing notice"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="seals")
     lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
     lifted_reason = models.CharField(_("why lifted"), max_length=200, blank=True)
     history = HistoricalRecords()
@@ -468,12 +480,190 @@ class ObservationEvent(models.Model):
     document_number = models.CharField(_("document number"), max_length=80)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # An event entered in error is withdrawn with a reason (never deleted): the rules no longer count it.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("why withdrawn"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("observation event")
         verbose_name_plural = _("observation events")
         ordering = ["date", "id"]
+
+
+class CommunityServiceEntry(models.Model):
+    """Community-service hours (A-CS) as entered by one user; they count only once a second user of the
+    handling agency has verified them."""
+
+    defendant = models.ForeignKey(Defendant, verbose_name=_("defendant"), on_delete=models.CASCADE,
+                                  related_name="service_entries")
+    hours = models.PositiveSmallIntegerField(_("hours"))
+    served_from = models.DateField(_("served from"))
+    served_to = models.DateField(_("served to"))
+    description = models.CharField(_("service and place"), max_length=200)
+    document_number = models.CharField(_("proof (document number)"), max_length=80, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("entered by"))
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("verified by"))
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    rejected_reason = models.CharField(_("why rejected"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("community service entry")
+        verbose_name_plural = _("community service entries")
+        ordering = ["served_from", "id"]
+
+
+class NoticeBasis(models.TextChoices):
+    RECEIPT = "receipt", _("within the days after receipt")
+    EXECUTION = "execution", _("within the days after the sentence is fully executed")
+
+
+class NoticeQuerySet(models.QuerySet):
+    def open(self):
+        """Notices whose agency has not yet sealed its copy."""
+        return self.filter(copy_sealed_at__isnull=True, withdrawn_at__isnull=True)
+
+    def overdue(self, today):
+        """J-WHEN-RECEIPT: the deadline passed and the agency's copy is still open (应封未封)."""
+        return self.open().filter(deadline__lt=today)
+
+    def unacknowledged(self):
+        return self.filter(received_at__isnull=True, withdrawn_at__isnull=True)
+
+
+class SealingNotice(models.Model):
+    """A sealing notice (犯罪记录封存通知书) from the deciding agency to one other agency that holds or must
+    hold a copy of the file's records; it tracks delivery (签收) and the agency's own seal of its copy."""
+
+    serial = models.CharField(_("serial number"), max_length=40, unique=True)
+    sealing_file = models.ForeignKey(SealingFile, verbose_name=_("sealing file"), on_delete=models.CASCADE,
+                                     related_name="notices")
+    from_agency = models.ForeignKey("accounts.Agency", verbose_name=_("sent by"), on_delete=models.PROTECT,
+                                    related_name="notices_sent")
+    to_agency = models.ForeignKey("accounts.Agency", verbose_name=_("sent to"), on_delete=models.PROTECT,
+                                  related_name="notices_received")
+    basis = models.CharField(_("deadline counted"), max_length=10, choices=NoticeBasis.choices,
+                             default=NoticeBasis.RECEIPT)
+    sent_on = models.DateField(_("sent on"), db_index=True)
+    sent_at = models.DateTimeField(_("sent at"))
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("received by"))
+    execution_end = models.DateField(_("sentence fully executed"), null=True, blank=True)
+    deadline = models.DateField(_("seal the copy by"), null=True, blank=True, db_index=True)
+    copy_sealed_at = models.DateTimeField(_("copy sealed at"), null=True, blank=True)
+    copy_sealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+", verbose_name=_("copy sealed by"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("why withdrawn"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sealing notice")
+        verbose_name_plural = _("sealing notices")
+        ordering = ["deadline", "sent_on", "id"]
+        constraints = [
+            # one notice in force per file and agency: a re-run of the sweep never sends a second one
+            models.UniqueConstraint(fields=["sealing_file", "to_agency"], condition=models.Q(withdrawn_at__isnull=True),
+                                    name="notice_once_per_file_and_agency"),
+        ]
+        indexes = [models.Index(fields=["to_agency", "copy_sealed_at", "deadline"], name="notice_inbox")]
+
+    def __str__(self):
+        return self.serial
+
+    def is_overdue(self, today) -> bool:
+        from .rules.files import copy_overdue
+
+        return copy_overdue(deadline=self.deadline, sealed=self.copy_sealed_at is not None, today=today)
+
+
+class SweepRun(models.Model):
+    """One run of the sealing sweep (scheduled, from the shell or started by an administrator): what it
+    selected, how far it got and what it changed. Counters are raised with F() by each chunk."""
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("schedule")
+        COMMAND = "command", _("command line")
+        ADMIN = "admin", _("administrator")
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("running")
+        FINISHED = "finished", _("finished")
+        FAILED = "failed", _("failed")
+
+    as_of = models.DateField(_("as of"))
+    trigger = models.CharField(_("started by"), max_length=10, choices=Trigger.choices)
+    retro = models.BooleanField(_("J-RETRO re-examination included"), default=False)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("administrator"))
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.RUNNING)
+    total = models.PositiveIntegerField(_("files selected"), default=0)
+    processed = models.PositiveIntegerField(_("files processed"), default=0)
+    changed = models.PositiveIntegerField(_("files changed"), default=0)
+    sealed = models.PositiveIntegerField(_("sealed"), default=0)
+    provisionally_sealed = models.PositiveIntegerField(_("provisionally sealed"), default=0)
+    observing = models.PositiveIntegerField(_("under observation"), default=0)
+    other = models.PositiveIntegerField(_("other outcomes"), default=0)
+    notices = models.PositiveIntegerField(_("notices sent"), default=0)
+    copies_sealed = models.PositiveIntegerField(_("copies sealed"), default=0)
+    failed = models.PositiveIntegerField(_("failures"), default=0)
+    chunks = models.PositiveIntegerField(_("chunks"), default=0)
+    chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
+
+    class Meta:
+        verbose_name = _("sealing sweep")
+        verbose_name_plural = _("sealing sweeps")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.as_of} · {self.get_state_display()}"
+
+    @property
+    def percent(self) -> int:
+        if self.total == 0:
+            return 100 if self.state != self.State.RUNNING else 0
+        return min(100, self.processed * 100 // self.total)
+
+
+class SweepChunk(models.Model):
+    """A slice of a run's selection: the task gets the chunk's id, so a task redelivered after a crash
+    works on the same ids; ``done_at`` makes its completion count once."""
+
+    run = models.ForeignKey(SweepRun, on_delete=models.CASCADE, related_name="sweep_chunks")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10)  # "defendants" (no file yet) or "files"
+    ids = models.JSONField(default=list)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sweep chunk")
+        verbose_name_plural = _("sweep chunks")
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="sweep_chunk_number_once")]
+
+
+class SweepFailure(models.Model):
+    """A file the sweep could not process, with the reason; the rest of the run goes on."""
+
+    run = models.ForeignKey(SweepRun, verbose_name=_("sweep"), on_delete=models.CASCADE, related_name="failures")
+    sealing_file = models.ForeignKey(SealingFile, verbose_name=_("sealing file"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    message = models.CharField(_("reason"), max_length=300)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sweep failure")
+        verbose_name_plural = _("sweep failures")
+        ordering = ["id"]
 
 
 class PermitQuerySet(models.QuerySet):

@@ -116,3 +116,41 @@ def can_break_glass(user, file) -> tuple[bool, str]:
     if supervises(user, case.agency):
         return OK
     return _no(gettext_noop("Only the handling agency or the supervising procuratorate may open a sealed file."))
+
+
+def _receiving_clerk(user, notice) -> tuple[bool, str]:
+    if not user.has_perm("sealing.seal_record"):
+        return _no(gettext_noop("Your role does not seal records."))
+    if user.agency_id is None or user.agency_id != notice.to_agency_id:
+        return _no(gettext_noop("Only the agency the notice is addressed to acts on it."))
+    if notice.withdrawn_at is not None:
+        return _no(gettext_noop("This notice was withdrawn."))
+    return OK
+
+
+def can_acknowledge_notice(user, notice) -> tuple[bool, str]:
+    """签收: a clerk of the addressed agency, once."""
+    ok = _receiving_clerk(user, notice)
+    if not ok[0]:
+        return ok
+    if notice.received_at is not None:
+        return _no(gettext_noop("This notice has already been acknowledged."))
+    return OK
+
+
+def can_seal_notice(user, notice, today: dt.date) -> tuple[bool, str]:
+    """Seal the addressed agency's copy: the file still hides the records and the copy is not yet sealed."""
+    ok = _receiving_clerk(user, notice)
+    if not ok[0]:
+        return ok
+    if notice.copy_sealed_at is not None:
+        return _no(gettext_noop("Your agency's copy is already sealed."))
+    if not is_hidden(notice.sealing_file.status):
+        return _no(gettext_noop("This file is not to be sealed: its decision does not hide the records."))
+    return OK
+
+
+def can_run_sweep(user) -> tuple[bool, str]:
+    if not user.has_perm("sealing.add_sweeprun"):
+        return _no(gettext_noop("Only an administrator starts a sweep."))
+    return OK

@@ -19,10 +19,10 @@ from .models import (
     HIDDEN_STATES, AccessLog, Case, Defendant, FileStatus, ObservationEvent, Person, Record, RecordSeal, SealedRecordPermit,
     SealingFile,
 )
-from . import disclosure, permissions
+from . import disclosure, notices, permissions
 from .policy import current_policy_version
 from .rules import CaseFacts, Event, Sentence, evaluate
-from .rules.files import ADULT_GROUNDS, JUVENILE_GROUNDS
+from .rules.files import ADULT_GROUNDS, JUVENILE_GROUNDS, next_change
 
 PERSON_FIELDS = ("name", "id_number", "birth_date")
 DEFENDANT_FIELDS = (
@@ -201,7 +201,8 @@ def facts_for(defendant: Defendant):
         circumstances=frozenset(defendant.circumstances),
         prior_convictions=defendant.prior_convictions,
         community_service_hours=defendant.community_service_hours,
-        events=tuple(Event(date=e.date, kind=e.kind) for e in defendant.events.order_by("date", "pk")),
+        events=tuple(Event(date=e.date, kind=e.kind)
+                     for e in defendant.events.filter(withdrawn_at__isnull=True).order_by("date", "pk")),
     )
 
 
@@ -223,9 +224,17 @@ def evaluate_file(defendant: Defendant, *, as_of: dt.date, user=None, adopt_curr
     if file.pk and not file.can_move_to(target):
         return file, False
     previous_status = file.status if file.pk else None
+    upcoming = next_change(status=target, seal_date=decision.seal_date, observation_start=decision.observation_start,
+                           observation_end=decision.observation_end)
     if (file.pk and file.status == target and file.policy_id == policy.pk
             and _same_decision(file.decision, decision.to_dict())):
-        return file, True  # nothing moved: no write, no history row (the nightly sweep stays quiet)
+        # nothing moved: no write, no history row (the nightly sweep stays quiet)
+        if file.next_change != upcoming:  # the sweep's index date only, derived from the unchanged decision
+            SealingFile.objects.filter(pk=file.pk).update(next_change=upcoming)
+            file.next_change = upcoming
+        if file.hidden and file.notified_on is None:
+            notices.seal_and_notify(file, as_of=as_of, user=user)
+        return file, True
     file.status = target
     file.regime = decision.regime or ""
     file.category = decision.category or ""
@@ -237,6 +246,7 @@ def evaluate_file(defendant: Defendant, *, as_of: dt.date, user=None, adopt_curr
     file.policy = policy
     file.evaluated_at = timezone.now()
     file.evaluated_as_of = as_of
+    file.next_change = upcoming
     if target == FileStatus.UNDETERMINED:
         if previous_status != FileStatus.UNDETERMINED or file.facts_due is None:
             file.facts_due = as_of + dt.timedelta(days=policy.missing_facts_days)
@@ -245,6 +255,9 @@ def evaluate_file(defendant: Defendant, *, as_of: dt.date, user=None, adopt_curr
     _save(file, reason, user)
     if target == FileStatus.REVOKED and previous_status != FileStatus.REVOKED:
         _lift_seals(file, gettext_noop("observation revoked: new intentional crime"), user)
+        notices.withdraw_open_notices(file, reason=gettext_noop("observation revoked: new intentional crime"), user=user)
+    if file.hidden:
+        notices.seal_and_notify(file, as_of=as_of, user=user)
     return file, True
 
 
@@ -270,6 +283,7 @@ def seal_file(file, *, user, today: dt.date) -> int:
     for record in copies:
         seal = RecordSeal(record=record, sealing_file=file, sealed_at=now, sealed_by=user)
         _save(seal, gettext_noop("copy sealed"), user)
+    notices.mark_sealed_by_agency(file, agency_id=user.agency_id, user=user, now=now)
     return len(copies)
 
 
@@ -295,6 +309,7 @@ def unseal_file(file, *, ground: str, document: str, user):
     file.unseal_document = document.strip()
     _save(file, f"{ground}: {document.strip()}", user)
     _lift_seals(file, f"{ground}: {document.strip()}", user)
+    notices.withdraw_open_notices(file, reason=f"{ground}: {document.strip()}", user=user)
     return file
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from .dates import add_months
+
 HIDDEN_STATUSES = frozenset({"provisionally_sealed", "sealed"})
 
 JUVENILE_GROUNDS = ("J-UNSEAL-NEW", "J-UNSEAL-HIDDEN", "J-UNSEAL-RETRIAL")
@@ -61,3 +63,73 @@ def unseal_grounds(regime: str | None) -> tuple[str, ...]:
 
 def may_unseal(*, regime: str | None, status: str | None, ground: str) -> bool:
     return status == "sealed" and ground in unseal_grounds(regime)
+
+
+# --- Over time: when the calendar moves a file, and the sealing notices (J-WHEN, J-WHEN-RECEIPT) ------
+
+def next_change(*, status: str | None, seal_date: dt.date | None, observation_start: dt.date | None,
+                observation_end: dt.date | None) -> dt.date | None:
+    """The first day on which the calendar alone gives the file another status: a pending file's start
+    (or seal) date; the day after an observation period ends. None when only new facts can move it."""
+    if status == "pending":
+        days = [day for day in (observation_start, seal_date) if day is not None]
+        return min(days) if days else None
+    if status in ("observing", "provisionally_sealed") and observation_end is not None:
+        return observation_end + dt.timedelta(days=1)
+    return None
+
+
+# Sentences executed in the community (surveillance, suspended sentence): the justice bureau seals its copy
+# within the policy's days after the sentence has been fully executed (Measures arts. 11-13).
+def community_sentence(*, sentence_kind: str | None, suspended: bool) -> bool:
+    return sentence_kind == "surveillance" or bool(suspended and sentence_kind in ("fixed_term", "detention"))
+
+
+def execution_end(*, sentence_kind: str | None, suspended: bool, months: int | None, probation_months: int | None,
+                  judgment_effective_date: dt.date | None, sentence_completed_date: dt.date | None) -> dt.date | None:
+    """The day a community sentence is fully executed: the recorded date, else the end of the probation
+    (suspended) or of the surveillance counted from the effective date; None when it cannot be known."""
+    if sentence_completed_date is not None:
+        return sentence_completed_date
+    if judgment_effective_date is None:
+        return None
+    if suspended and probation_months:
+        return add_months(judgment_effective_date, probation_months)
+    if sentence_kind == "surveillance" and months:
+        return add_months(judgment_effective_date, months)
+    return None
+
+
+def notice_recipient_kinds(*, deciding_kind: str, disposition: str, community: bool) -> set[str]:
+    """J-WHEN: the kinds of agency that hold or must hold a copy besides the deciding one. A court's
+    judgment goes to the procuratorate and the police (and the justice bureau for a community sentence);
+    a non-prosecution or other procuratorate decision to the police; a police decision to nobody else."""
+    kinds: set[str] = set()
+    if deciding_kind == "court":
+        kinds |= {"procuratorate", "police"}
+        if community:
+            kinds.add("justice")
+    elif deciding_kind == "procuratorate":
+        kinds.add("police")
+    kinds.discard(deciding_kind)
+    return kinds
+
+
+def copy_deadline(*, basis: str, received_on: dt.date | None, execution_end: dt.date | None,
+                  days: int) -> dt.date | None:
+    """J-WHEN-RECEIPT: seal within ``days`` of receiving the notice, or of the sentence's full execution
+    for the community-correction agency. No receipt (or no known end) yet: no deadline yet."""
+    start = execution_end if basis == "execution" else received_on
+    return start + dt.timedelta(days=days) if start is not None else None
+
+
+def copy_overdue(*, deadline: dt.date | None, sealed: bool, today: dt.date) -> bool:
+    """应封未封: the deadline has passed (the deadline day itself is still in time) and the copy is open."""
+    return not sealed and deadline is not None and today > deadline
+
+
+def undelivered(*, sent_on: dt.date, received_on: dt.date | None, today: dt.date, days: int) -> bool:
+    """J-WHEN-RECEIPT: a notice not received within ``days`` of sending."""
+    if received_on is not None:
+        return (received_on - sent_on).days > days
+    return (today - sent_on).days > days

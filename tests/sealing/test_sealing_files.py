@@ -171,14 +171,14 @@ def test_policy_change_does_not_rewrite_past_decisions(cast):
 def test_daily_sweep_moves_pending_files_on(cast):
     case, _ = enter_case(cast.clerk_a, defendants=[defendant_data(**ADULT_MICRO)])
     defendant = case.defendants.get()
-    file, _ = services.evaluate_file(defendant, as_of=dt.date(2026, 1, 1))  # before completion: still serving
-    SealingFile.objects.filter(pk=file.pk).update(status=FileStatus.PENDING)
-    assert SealingFile.objects.get(pk=file.pk).status == FileStatus.PENDING
+    SealingFile.objects.filter(defendant=defendant).delete()
+    file, _ = services.evaluate_file(defendant, as_of=dt.date(2026, 1, 1))  # before the start date
+    assert file.status == FileStatus.PENDING and file.next_change <= TODAY
     result = sweep_files(as_of=TODAY.isoformat())
     file.refresh_from_db()
-    assert file.status == FileStatus.PROVISIONALLY_SEALED and result["created"] == 0
+    assert file.status == FileStatus.PROVISIONALLY_SEALED and result["selected"] == 1
     rows = file.history.count()
-    sweep_files(as_of=TODAY.isoformat())  # a second run changes nothing and writes no history
+    assert sweep_files(as_of=TODAY.isoformat())["selected"] == 0  # a second run finds nothing due
     assert file.history.count() == rows
 
 

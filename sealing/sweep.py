@@ -1,0 +1,232 @@
+"""The sealing sweep: the scheduled work of J-WHEN and §3 over time, the same code for Celery, the shell
+(``manage.py sweep``) and the administrator's button.
+
+It selects only what is due, by indexed columns: defendants without a file yet, files whose
+``next_change`` (the day the calendar alone moves them) has come, and hidden files whose copies are not
+all sealed or notified. The selection is cut into chunks (``SweepChunk`` rows, so a redelivered task
+finds the same ids); each file is processed in its own transaction under a row lock taken with
+``skip_locked`` (PostgreSQL), re-checked after locking, so a second run, a second worker or a task
+redelivered after a crash finds nothing left to do. Counters are raised in the file's transaction.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from . import notices, services
+from .models import (
+    HIDDEN_STATES, Defendant, FileStatus, Record, SealingFile, SealingNotice, SweepChunk, SweepFailure, SweepRun,
+)
+from .selectors import RETRO_CUTOFF
+
+log = logging.getLogger(__name__)
+
+CHUNK_SIZE = 200
+COUNTED = {FileStatus.SEALED: "sealed", FileStatus.PROVISIONALLY_SEALED: "provisionally_sealed",
+           FileStatus.OBSERVING: "observing"}
+
+
+# --- what is due ------------------------------------------------------------------------------------
+
+def unevaluated_defendants():
+    return Defendant.objects.filter(sealing_file__isnull=True)
+
+
+def due_files(as_of: dt.date):
+    """Files the calendar moves on by ``as_of`` (rules.files.next_change)."""
+    return SealingFile.objects.filter(next_change__lte=as_of)
+
+
+def notice_backlog(as_of: dt.date):
+    """Hidden files whose seal date has come and whose J-WHEN work is not done: never notified, or a copy
+    the file covers is open at an agency that has no notice in force (a copy registered later)."""
+    hidden = SealingFile.objects.filter(status__in=HIDDEN_STATES, seal_date__lte=as_of)
+    notice_in_force = SealingNotice.objects.filter(
+        sealing_file_id=OuterRef(OuterRef("pk")), to_agency_id=OuterRef("holding_agency_id"), withdrawn_at__isnull=True)
+    open_copy = Record.objects.filter(seal__isnull=True, defendant_id=OuterRef("defendant_id")).filter(
+        Q(holding_agency_id=OuterRef("defendant__case__agency_id")) | ~Exists(notice_in_force))
+    return hidden.filter(Q(notified_on__isnull=True) | Exists(open_copy))
+
+
+def retro_files():
+    """J-RETRO: files of cases decided before 2013 that are not hidden and not closed for good: the
+    administrator's re-examination evaluates them again."""
+    return SealingFile.objects.filter(defendant__judgment_effective_date__lt=RETRO_CUTOFF).exclude(
+        status__in=[*HIDDEN_STATES, FileStatus.REVOKED, FileStatus.UNSEALED])
+
+
+def _is_due(file: SealingFile, as_of: dt.date) -> bool:
+    if file.next_change is not None and file.next_change <= as_of:
+        return True
+    return notice_backlog(as_of).filter(pk=file.pk).exists()
+
+
+# --- a run ------------------------------------------------------------------------------------------
+
+def start_run(*, as_of: dt.date, trigger: str, user=None, retro: bool = False, chunk_size: int = CHUNK_SIZE,
+              now: dt.datetime | None = None) -> SweepRun:
+    """Create the run and its chunks: every defendant without a file gets one first (in chunks too)."""
+    now = now or timezone.now()
+    run = SweepRun.objects.create(as_of=as_of, trigger=trigger, retro=retro, started_by=user, started_at=now)
+    plan_run(run, chunk_size=chunk_size)
+    return run
+
+
+def plan_run(run: SweepRun, *, chunk_size: int = CHUNK_SIZE) -> SweepRun:
+    as_of = run.as_of
+    new_ids = list(unevaluated_defendants().order_by("pk").values_list("pk", flat=True))
+    file_q = Q(pk__in=due_files(as_of).values("pk")) | Q(pk__in=notice_backlog(as_of).values("pk"))
+    if run.retro:
+        file_q |= Q(pk__in=retro_files().values("pk"))
+    file_ids = list(SealingFile.objects.filter(file_q).order_by("next_change", "pk").values_list("pk", flat=True))
+    chunks = []
+    number = 0
+    for kind, ids in (("defendants", new_ids), ("files", file_ids)):
+        for start in range(0, len(ids), chunk_size):
+            number += 1
+            chunks.append(SweepChunk(run=run, number=number, kind=kind, ids=ids[start:start + chunk_size]))
+    with transaction.atomic():
+        SweepChunk.objects.bulk_create(chunks)
+        SweepRun.objects.filter(pk=run.pk).update(total=len(new_ids) + len(file_ids), chunks=len(chunks))
+        if not chunks:
+            SweepRun.objects.filter(pk=run.pk).update(state=SweepRun.State.FINISHED, finished_at=timezone.now())
+    run.refresh_from_db()
+    return run
+
+
+def run_chunk(chunk_id: int) -> None:
+    """Process one chunk: each id in its own transaction; a failure is recorded and the rest goes on.
+    Finishing twice is harmless: only the first completion counts."""
+    chunk = SweepChunk.objects.select_related("run").get(pk=chunk_id)
+    if chunk.done_at is not None:
+        return
+    for item_id in chunk.ids:
+        process(chunk, item_id)
+    finish_chunk(chunk)
+
+
+def process(chunk, item_id: int) -> None:
+    if chunk.kind == "defendants":
+        _process_defendant(chunk.run, item_id)
+    else:
+        _process_file(chunk.run, item_id)
+
+
+def finish_chunk(chunk) -> None:
+    with transaction.atomic():
+        if SweepChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(done_at=timezone.now()) != 1:
+            return
+        SweepRun.objects.filter(pk=chunk.run_id).update(processed=F("processed") + len(chunk.ids),
+                                                         chunks_done=F("chunks_done") + 1)
+    SweepRun.objects.filter(pk=chunk.run_id, chunks_done__gte=F("chunks"), state=SweepRun.State.RUNNING).update(
+        state=SweepRun.State.FINISHED, finished_at=timezone.now())
+
+
+def split_chunk(chunk, done_ids: list[int]) -> "SweepChunk":
+    """A chunk that ran out of time: it keeps what it did; the rest becomes a new chunk of the run."""
+    rest = [i for i in chunk.ids if i not in set(done_ids)]
+    with transaction.atomic():
+        locked = SweepChunk.objects.select_for_update().get(pk=chunk.pk)
+        number = (SweepChunk.objects.filter(run_id=chunk.run_id).order_by("-number")
+                  .values_list("number", flat=True).first() or 0) + 1
+        new = SweepChunk.objects.create(run_id=chunk.run_id, number=number, kind=chunk.kind, ids=rest)
+        locked.ids = list(done_ids)
+        locked.save(update_fields=["ids"])
+        SweepRun.objects.filter(pk=chunk.run_id).update(chunks=F("chunks") + 1)
+    finish_chunk(locked)
+    return new
+
+
+def _count(run: SweepRun, **fields) -> None:
+    SweepRun.objects.filter(pk=run.pk).update(**{name: F(name) + value for name, value in fields.items() if value})
+
+
+def _fail(run: SweepRun, file_id, error: Exception) -> None:
+    log.exception("sweep %s: file %s failed", run.pk, file_id)
+    message = f"{type(error).__name__}: {error}"[:300]
+    with transaction.atomic():
+        file = SealingFile.objects.filter(pk=file_id).first() if file_id else None
+        SweepFailure.objects.create(run=run, sealing_file=file, message=message)
+        _count(run, failed=1)
+
+
+def _lock(queryset):
+    """Row lock that skips rows another worker holds (PostgreSQL); SQLite serialises writers anyway."""
+    if connection.features.has_select_for_update_skip_locked:
+        return queryset.select_for_update(skip_locked=True, of=("self",))
+    return queryset.select_for_update()
+
+
+def _process_defendant(run: SweepRun, defendant_id: int) -> None:
+    try:
+        with transaction.atomic():
+            defendant = _lock(Defendant.objects.filter(pk=defendant_id, sealing_file__isnull=True)).first()
+            if defendant is None:
+                return  # evaluated meanwhile (another run, a clerk)
+            file, _applied = services.evaluate_file(defendant, as_of=run.as_of,
+                                                    reason=gettext_noop("evaluated by the sealing sweep"))
+            _count(run, changed=1, **{COUNTED.get(file.status, "other"): 1})
+    except Exception as error:  # noqa: BLE001 — one file's failure is recorded; the run goes on
+        _fail(run, None, error)
+
+
+def _process_file(run: SweepRun, file_id: int) -> None:
+    try:
+        with transaction.atomic():
+            file = _lock(SealingFile.objects.filter(pk=file_id)).select_related(
+                "defendant__case__agency", "defendant__person", "policy").first()
+            if file is None:
+                return  # locked by another worker, which processes it
+            retro = run.retro and file.status not in HIDDEN_STATES
+            if not retro and not _is_due(file, run.as_of):
+                return  # done already (a second run, a redelivered chunk)
+            before = file.status
+            seals_before = file.seals.count()
+            notices_before = file.notices.count()
+            file, applied = services.evaluate_file(file.defendant, as_of=run.as_of,
+                                                   reason=gettext_noop("re-evaluated by the sealing sweep"))
+            if file.hidden:
+                notices.seal_and_notify(file, as_of=run.as_of)
+            copies = file.seals.count() - seals_before
+            sent = file.notices.count() - notices_before
+            moved = file.status != before
+            if moved or copies or sent:
+                outcome = COUNTED.get(file.status, "other") if moved else None
+                _count(run, changed=1, copies_sealed=copies, notices=sent, **({outcome: 1} if outcome else {}))
+            if not applied:
+                log.info("sweep %s: file %s may not move as the rules say", run.pk, file_id)
+    except Exception as error:  # noqa: BLE001 — one file's failure is recorded; the run goes on
+        _fail(run, file_id, error)
+
+
+def summary(run: SweepRun) -> dict:
+    run.refresh_from_db()
+    return {
+        "run": run.pk,
+        "as_of": run.as_of.isoformat(),
+        "state": run.state,
+        "selected": run.total,
+        "processed": run.processed,
+        "changed": run.changed,
+        "sealed": run.sealed,
+        "provisionally_sealed": run.provisionally_sealed,
+        "observing": run.observing,
+        "other": run.other,
+        "notices": run.notices,
+        "copies_sealed": run.copies_sealed,
+        "failed": run.failed,
+        "errors": [{"file": f.sealing_file_id, "message": f.message} for f in run.failures.all()],
+    }
+
+
+def run_inline(*, as_of: dt.date, trigger: str = SweepRun.Trigger.COMMAND, user=None, retro: bool = False) -> dict:
+    """The whole sweep in this process (the shell command): the same chunks the tasks run."""
+    run = start_run(as_of=as_of, trigger=trigger, user=user, retro=retro)
+    for chunk_id in run.sweep_chunks.filter(done_at__isnull=True).order_by("number").values_list("pk", flat=True):
+        run_chunk(chunk_id)
+    return summary(run)
