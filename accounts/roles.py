@@ -40,6 +40,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     SUPERVISOR: [
         "sealing.view_case", "sealing.view_defendant", "sealing.view_person", "sealing.view_record",
         "sealing.view_charge", "sealing.view_sealingfile",
+        "sealing.view_sealingnotice",
     ],
     POLICY_ADMIN: [
         "sealing.view_charge", "sealing.add_charge", "sealing.change_charge",
