@@ -15,6 +15,12 @@ NAVIGATION = [
 ]
 
 
+def _supervises(user) -> bool:
+    from oversight.permissions import can_supervise
+
+    return can_supervise(user)[0]
+
+
 def _has_disclosures(user) -> bool:
     from django.utils import timezone
 
@@ -34,6 +40,8 @@ def navigation(request):
             items.append({"label": label, "url": reverse(url_name), "active": False})
     if _has_disclosures(user):  # a judicial officer reads what was disclosed, while the permit lasts
         items.append({"label": _("Disclosed to me"), "url": reverse("queries:disclosed_to_me"), "active": False})
+    if _supervises(user):  # RULES.md §5: only supervisors at a procuratorate supervise
+        items.append({"label": _("Supervision"), "url": reverse("oversight:index"), "active": False})
     matches = [item for item in items if path.startswith(item["url"])]
     if matches:  # the most specific entry is the current one
         max(matches, key=lambda item: len(item["url"]))["active"] = True

@@ -41,6 +41,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sealing.view_case", "sealing.view_defendant", "sealing.view_person", "sealing.view_record",
         "sealing.view_charge", "sealing.view_sealingfile",
         "sealing.view_sealingnotice",
+        "oversight.view_finding", "oversight.add_finding", "oversight.change_finding",
     ],
     POLICY_ADMIN: [
         "sealing.view_charge", "sealing.add_charge", "sealing.change_charge",
@@ -48,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sealing.view_sweeprun", "sealing.add_sweeprun",
         "queries.view_legalbasis", "queries.add_legalbasis", "queries.change_legalbasis",
         "queries.view_workingday", "queries.add_workingday", "queries.change_workingday",
+        "oversight.view_oversightpolicy", "oversight.add_oversightpolicy", "oversight.view_scanrun",
     ],
     AUDITOR: [
         "sealing.view_charge",

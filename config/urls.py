@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cases/", include("sealing.urls")),
     path("queries/", include("queries.urls")),
+    path("oversight/", include("oversight.urls")),
     path("", views.home, name="home"),
     path("", include("accounts.urls")),
 ]

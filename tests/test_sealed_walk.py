@@ -124,6 +124,18 @@ def _file(w):
     return {"pk": w.file.pk}
 
 
+def _finding(w):
+    """A supervision finding about the sealed person's file: its notices not received ten days after sending."""
+    from oversight import services as oversight_services
+    from oversight.models import Finding
+
+    finding = Finding.objects.filter(sealing_file=w.file).order_by("pk").first()
+    if finding is None:
+        oversight_services.scan(TODAY + dt.timedelta(days=10))
+        finding = Finding.objects.filter(sealing_file=w.file).order_by("pk").first()
+    return {"pk": finding.pk}
+
+
 URLS = {
     "home": None,
     "login": None,
@@ -162,6 +174,12 @@ URLS = {
     "queries:objection_answer": lambda w: {"pk": w.objection.pk},
     "queries:objection_document": lambda w: {"pk": w.objection.pk},
     "queries:disclosed_to_me": None,
+    "oversight:index": None,
+    "oversight:finding_list": None,
+    "oversight:finding_detail": lambda w: _finding(w),
+    "oversight:finding_accept": lambda w: _finding(w),
+    "oversight:finding_dismiss": lambda w: _finding(w),
+    "oversight:complaint_create": None,
 }
 # Extra query strings: searches and tabs, each term the person could be found by.
 SEARCHES = {
@@ -171,6 +189,7 @@ SEARCHES = {
     "sealing:work_queue": lambda w: ["?tab=seal", "?tab=facts", "?tab=retro", "?tab=hidden"],
     "sealing:charge_list": lambda w: ["?q=盗窃"],
     "queries:request_list": lambda w: ["?tab=decided", "?tab=objections"],
+    "oversight:finding_list": lambda w: ["?state=all", "?rule=S-UNDELIVERED", "?source=scan&triage=pending"],
 }
 
 
