@@ -14,7 +14,7 @@ from accounts.factories import DEMO_PASSWORD, AgencyFactory, RegionFactory, User
 from accounts.models import Agency, User
 from accounts.roles import AUDITOR, CLERK, POLICY_ADMIN, REVIEWER, SUPERVISOR, ensure_role_groups
 
-from . import services
+from . import observation, services
 from .identity import make_id_number
 from .models import HIDDEN_STATES, Case, Charge, Disposition, RecordKind, SealingFile, SentenceKind
 
@@ -99,7 +99,32 @@ def load(cases_per_district: int = 150, seed: int = 20261123) -> int:
             _records(rng, case, clerks, code, by_prosecutor)
             created += 1
     _seal_some(rng, clerks, today)
+    _service_entries(rng, clerks, today)
     return created
+
+
+SERVICES = ["社区公益服务：街道清洁", "社区公益服务：敬老院助老", "交通文明劝导志愿服务", "社区图书室整理"]
+
+
+def _service_entries(rng, clerks, today) -> None:
+    """Some adults under observation have served community service: the court's clerk has entered the hours,
+    which count once a second clerk of the court verifies them (A-CS)."""
+    files = SealingFile.objects.filter(
+        regime="adult", status__in=("provisionally_sealed", "observing"), seal_date__lte=today - dt.timedelta(days=40),
+        defendant__case__agency__kind=Agency.Kind.COURT,
+    ).select_related("defendant__case__agency__region", "policy").order_by("pk")
+    for n, file in enumerate(files):
+        if n % 2:
+            continue  # every other one: the rest have served none
+        start = file.decision.get("observation_start")
+        first = dt.date.fromisoformat(start) + dt.timedelta(days=1) if start else today - dt.timedelta(days=30)
+        served_to = today - dt.timedelta(days=rng.randint(1, 10))
+        served_from = max(first, served_to - dt.timedelta(days=rng.randint(14, 60)))
+        clerk = clerks[(file.defendant.case.agency.region.code, Agency.Kind.COURT)]
+        observation.enter_service_hours(
+            file.defendant, user=clerk, hours=rng.choice([10, 20, 30, 40]), served_from=served_from,
+            served_to=served_to, description=rng.choice(SERVICES), document_number=f"社服证〔{today.year}〕{n + 1}号",
+            as_of=today)
 
 
 def _seal_some(rng, clerks, today) -> None:
@@ -133,7 +158,6 @@ def _defendant(rng, fake, charges, offense, today, region_code, serial, by_prose
         "surrender": rng.random() < 0.2,
         "good_conduct": False,
         "prior_convictions": 0 if rng.random() < 0.85 else 1,
-        "community_service_hours": rng.choice([0, 0, 0, 20, 40]),
         "sentence_kind": "", "sentence_months": None, "suspended": False, "probation_months": None,
         "judgment_effective_date": None, "sentence_completed_date": None,
         "main_conduct_before_18": None,

@@ -4,12 +4,14 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from .casenumber import CaseNumberError, parse_case_number
 from .disclosure import BREAK_GLASS_MIN_REASON, masked_label
 from .identity import IdNumberError, parse_id_number
 from .models import Case, Charge, Disposition, EventKind, Record, RecordKind, SentenceKind
+from .observation import PROBLEMS as OBSERVATION_PROBLEMS
+from .observation import event_problems, reason_problems, service_entry_problems
 from .rules.validation import (
     SENTENCE_MONTHS,
     check_case_dates,
@@ -161,7 +163,8 @@ class DefendantForm(forms.Form):
         widget=forms.NullBooleanSelect,
         help_text=_("Needed only when the acts span the 18th birthday."),
     )
-    community_service_hours = forms.IntegerField(label=_("verified community service hours"), min_value=0, initial=0)
+    # Verified community-service hours are not typed here: they are the sum of the entries a second clerk
+    # verified (sealing/observation.py).
 
     def __init__(self, *args, offense_date=None, offense_start_date=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -287,3 +290,60 @@ class BreakGlassForm(forms.Form):
                              max_length=300,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("The reason and the read are logged and shown to the supervising procuratorate."))
+
+
+# --- Observation over time (sealing/observation.py holds the checks; the forms show them on their fields) ---
+
+def add_observation_problems(form: forms.Form, codes) -> None:
+    for code in codes:
+        field, message = OBSERVATION_PROBLEMS[code]
+        form.add_error(field if field in form.fields else None, forms.ValidationError(gettext(message), code=code))
+
+
+class ServiceEntryForm(forms.Form):
+    """Community-service hours as served; they count once a second clerk verifies them (A-CS)."""
+
+    hours = forms.IntegerField(label=_("hours"), min_value=1, max_value=10000)
+    served_from = forms.DateField(label=_("served from"), widget=DATE_WIDGET)
+    served_to = forms.DateField(label=_("served to"), widget=DATE_WIDGET)
+    description = forms.CharField(label=_("service and place"), max_length=200)
+    document_number = forms.CharField(label=_("proof (document number)"), max_length=80, required=False,
+                                      help_text=_("The number of the certificate or record that proves the service."))
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            add_observation_problems(self, service_entry_problems(
+                hours=data.get("hours"), served_from=data.get("served_from"), served_to=data.get("served_to"),
+                description=data.get("description", ""), as_of=today()))
+        return data
+
+
+class ReasonForm(forms.Form):
+    """Why: a rejection, a correction or a withdrawal keeps the clerk's reason in the history."""
+
+    reason = forms.CharField(label=_("reason"), max_length=100, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("At least ten characters; recorded with the change."))
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"]
+        problems = reason_problems(reason)
+        if problems:
+            raise forms.ValidationError(gettext(OBSERVATION_PROBLEMS[problems[0]][1]), code=problems[0])
+        return reason.strip()
+
+
+class EventCorrectionForm(ReasonForm):
+    """Correct an event's kind, date or document number, with the reason for the correction."""
+
+    kind = forms.ChoiceField(label=_("kind"), choices=EventKind.choices)
+    date = forms.DateField(label=_("date the judgment or decision took effect"), widget=DATE_WIDGET)
+    document_number = forms.CharField(label=_("document number"), max_length=80)
+    field_order = ["kind", "date", "document_number", "reason"]
+
+    def clean(self):
+        data = super().clean()
+        if all(name in data for name in ("kind", "date", "document_number")):
+            add_observation_problems(self, event_problems(kind=data["kind"], date=data["date"],
+                                                          document_number=data["document_number"], as_of=today()))
+        return data

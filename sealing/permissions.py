@@ -154,3 +154,58 @@ def can_run_sweep(user) -> tuple[bool, str]:
     if not user.has_perm("sealing.add_sweeprun"):
         return _no(gettext_noop("Only an administrator starts a sweep."))
     return OK
+
+
+# --- Observation over time: community service (A-CS) and events (A-REVOKE / A-EXTEND) ---------------
+
+OBSERVED_STATUSES = ("observing", "provisionally_sealed")
+
+
+def _service_hours_apply(file) -> tuple[bool, str]:
+    """A-CS shortens an adult's observation period: not a juvenile's record (sealed at once), not a file
+    sealed at once under the policy (seal_immediately: no observation period)."""
+    if file is None or file.regime != "adult":
+        return _no(gettext_noop("Community service shortens only an adult's observation period (A-CS); a juvenile "
+                                "record is sealed at once, without observation."))
+    if file.policy is not None and file.policy.mode == "seal_immediately":
+        return _no(gettext_noop("This file was decided under a policy that seals at once (seal_immediately): there is "
+                                "no observation period for community service to shorten (A-CS does not apply)."))
+    return OK
+
+
+def can_enter_service_hours(user, defendant) -> tuple[bool, str]:
+    """Enter community-service hours: a clerk of the handling agency, on an adult file under observation."""
+    if not user.has_perm("sealing.add_communityserviceentry") or not handles(user, defendant.case):
+        return _no(gettext_noop("Only the handling agency enters community service hours."))
+    file = getattr(defendant, "sealing_file", None)
+    ok = _service_hours_apply(file)
+    if not ok[0]:
+        return ok
+    if file.status not in OBSERVED_STATUSES:
+        return _no(gettext_noop("Community service hours are entered only while the observation period runs."))
+    return OK
+
+
+def can_verify_service_hours(user, entry) -> tuple[bool, str]:
+    """Verify (or reject) an entry: a second clerk of the handling agency, never the one who entered it."""
+    defendant = entry.defendant
+    if not user.has_perm("sealing.change_communityserviceentry") or not handles(user, defendant.case):
+        return _no(gettext_noop("Only the handling agency verifies community service hours."))
+    if entry.entered_by_id == user.pk:
+        return _no(gettext_noop("You entered these hours: a second clerk must verify them."))
+    if entry.verified_at is not None:
+        return _no(gettext_noop("These hours have already been verified."))
+    if entry.rejected_reason:
+        return _no(gettext_noop("These hours were rejected."))
+    return _service_hours_apply(getattr(defendant, "sealing_file", None))
+
+
+def can_correct_event(user, event) -> tuple[bool, str]:
+    """Correct or withdraw an event: the handling agency, while the event is in force."""
+    if not user.has_perm("sealing.change_defendant") or not handles(user, event.defendant.case):
+        return _no(gettext_noop("Only the handling agency corrects events."))
+    if event.withdrawn_at is not None:
+        return _no(gettext_noop("This event was withdrawn."))
+    if getattr(event.defendant, "sealing_file", None) is None:
+        return _no(gettext_noop("This defendant has no sealing file yet."))
+    return OK

@@ -25,10 +25,11 @@ from .rules import CaseFacts, Event, Sentence, evaluate
 from .rules.files import ADULT_GROUNDS, JUVENILE_GROUNDS, next_change
 
 PERSON_FIELDS = ("name", "id_number", "birth_date")
+# Not community_service_hours: verified hours come only from verified entries (sealing/observation.py).
 DEFENDANT_FIELDS = (
     "disposition", "sentence_kind", "sentence_months", "suspended", "probation_months",
     "judgment_effective_date", "sentence_completed_date", "plea", "surrender", "good_conduct",
-    "prior_convictions", "main_conduct_before_18", "community_service_hours",
+    "prior_convictions", "main_conduct_before_18",
 )
 CASE_FIELDS = ("case_number", "year", "offense_start_date", "offense_date", "summary")
 RECORD_FIELDS = ("kind", "title", "document_number", "content", "defendant")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_files
+from . import views, views_files, views_observation
 
 app_name = "sealing"
 
@@ -23,4 +23,9 @@ urlpatterns = [
     path("files/<int:pk>/evaluate/", views_files.file_evaluate, name="file_evaluate"),
     path("files/<int:pk>/unseal/", views_files.file_unseal, name="file_unseal"),
     path("files/<int:pk>/events/new/", views_files.event_create, name="event_create"),
+    path("files/<int:pk>/service/new/", views_observation.service_create, name="service_create"),
+    path("service/<int:pk>/verify/", views_observation.service_verify, name="service_verify"),
+    path("service/<int:pk>/reject/", views_observation.service_reject, name="service_reject"),
+    path("events/<int:pk>/edit/", views_observation.event_edit, name="event_edit"),
+    path("events/<int:pk>/withdraw/", views_observation.event_withdraw, name="event_withdraw"),
 ]

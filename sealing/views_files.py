@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
-from . import disclosure, permissions, selectors, services
+from . import disclosure, observation, permissions, selectors, services
 from .forms import BreakGlassForm, EventForm, UnsealForm
 from .history import history_entries
 from .presentation import STATUS_STYLES, trace_rows
 from .rules.files import unseal_grounds
+from .views_observation import observation_context, warn_refused
 
 
 @login_required
@@ -72,10 +73,10 @@ def _file_page(request, file, *, glass_reason: str = "", glass_form=None):
         "can_record_event": permissions.can_record_event(user, file)[0],
         "can_break_glass": not unmasked and permissions.can_break_glass(user, file)[0],
         "glass_form": glass_form or BreakGlassForm(),
-        "events": file.defendant.events.all() if unmasked else [],
         "cover": selectors.has_sealed_juvenile_codefendant(file),
         "history": history_entries(file),
     }
+    context.update(observation_context(request, file, unmasked=unmasked, today=today))  # timeline, service, events
     return render(request, "sealing/file_detail.html", context)
 
 
@@ -166,8 +167,13 @@ def event_create(request, pk):
         return render(request, "403.html", status=403)
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _event, file = services.record_event(file.defendant, user=request.user, as_of=timezone.localdate(),
-                                             **form.cleaned_data)
-        messages.success(request, _("Event recorded; decision now: %(status)s.") % {"status": file.get_status_display()})
+        today = timezone.localdate()
+        _event, file = services.record_event(file.defendant, user=request.user, as_of=today, **form.cleaned_data)
+        refused = observation.refused_status(file, as_of=today)
+        if refused:  # the rules' answer is a move this file may not make: say so, never swallow it
+            messages.info(request, _("Event recorded."))
+            warn_refused(request, file, refused)
+        else:
+            messages.success(request, _("Event recorded; decision now: %(status)s.") % {"status": file.get_status_display()})
         return redirect("sealing:file_detail", pk=file.pk)
     return render(request, "sealing/event_form.html", {"file": file, "form": form})

@@ -88,7 +88,6 @@ def defendant_data(name="张三", birth=dt.date(2000, 5, 1), charge="抢劫罪",
         "good_conduct": False,
         "prior_convictions": 0,
         "main_conduct_before_18": None,
-        "community_service_hours": 0,
     }
     data.update(overrides)
     return data

@@ -124,6 +124,31 @@ def _file(w):
     return {"pk": w.file.pk}
 
 
+def _service_entry(w):
+    """A community-service entry on the sealed person's file whose description tells the secret: made directly
+    (A-CS does not apply to a juvenile's file), so the walk proves its pages still tell nothing."""
+    from sealing.models import CommunityServiceEntry
+
+    entry = CommunityServiceEntry.objects.filter(defendant_id=w.file.defendant_id).first()
+    if entry is None:
+        entry = CommunityServiceEntry.objects.create(
+            defendant_id=w.file.defendant_id, hours=20, served_from=dt.date(2026, 3, 1),
+            served_to=dt.date(2026, 3, 31), description=SECRET, document_number="服务证明1号",
+            entered_by=w.cast.clerk_a)
+    return {"pk": entry.pk}
+
+
+def _event(w):
+    from sealing.models import ObservationEvent
+
+    event = ObservationEvent.objects.filter(defendant_id=w.file.defendant_id).first()
+    if event is None:
+        event = ObservationEvent.objects.create(defendant_id=w.file.defendant_id, kind="administrative_detention",
+                                                date=dt.date(2026, 2, 1), document_number="穗公（越）行罚决字〔2026〕1号",
+                                                created_by=w.cast.clerk_a)
+    return {"pk": event.pk}
+
+
 def _finding(w):
     """A supervision finding about the sealed person's file: its notices not received ten days after sending."""
     from oversight import services as oversight_services
@@ -160,6 +185,11 @@ URLS = {
     "sealing:file_evaluate": _file,
     "sealing:file_unseal": _file,
     "sealing:event_create": _file,
+    "sealing:service_create": _file,
+    "sealing:service_verify": _service_entry,
+    "sealing:service_reject": _service_entry,
+    "sealing:event_edit": _event,
+    "sealing:event_withdraw": _event,
     "queries:request_list": None,
     "queries:request_create": None,
     "queries:request_detail": lambda w: {"pk": w.query.pk},

@@ -1,9 +1,12 @@
 """A clerk sees only the cases and records of the own agency; exceptions come from object permissions."""
+import datetime as dt
+
 import pytest
 from django.urls import get_resolver, reverse
 from guardian.shortcuts import assign_perm
 
 from sealing import urls as sealing_urls
+from sealing.models import CommunityServiceEntry, ObservationEvent
 from tests.cast import enter_case
 
 # Every sealing URL that names an object, and which object's key fills it.
@@ -21,7 +24,25 @@ OBJECT_URLS = {
     "file_evaluate": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
     "file_unseal": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
     "event_create": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
+    "service_create": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
+    "service_verify": lambda case, record: {"pk": _service_entry(case).pk},
+    "service_reject": lambda case, record: {"pk": _service_entry(case).pk},
+    "event_edit": lambda case, record: {"pk": _event(case).pk},
+    "event_withdraw": lambda case, record: {"pk": _event(case).pk},
 }
+
+
+def _service_entry(case):
+    defendant = case.defendants.first()
+    return CommunityServiceEntry.objects.create(defendant=defendant, hours=10, served_from=dt.date(2026, 3, 1),
+                                                served_to=dt.date(2026, 3, 2), description="社区公益服务",
+                                                entered_by=case.created_by)
+
+
+def _event(case):
+    return ObservationEvent.objects.create(defendant=case.defendants.first(), kind="negligent_crime",
+                                           date=dt.date(2026, 3, 1), document_number="（2026）粤0104刑初9号",
+                                           created_by=case.created_by)
 
 
 def test_every_object_url_is_walked():
@@ -40,7 +61,8 @@ def test_clerk_of_agency_b_gets_404_for_agency_a_objects(cast, login, name, meth
 
 
 @pytest.mark.parametrize(
-    "name", ["case_detail", "case_edit", "defendant_edit", "record_detail", "record_edit", "file_detail", "event_create"]
+    "name", ["case_detail", "case_edit", "defendant_edit", "record_detail", "record_edit", "file_detail", "event_create",
+             "event_edit", "event_withdraw"]
 )
 def test_clerk_of_agency_a_opens_own_objects(cast, login, name):
     case, record = enter_case(cast.clerk_a)

@@ -26,7 +26,6 @@ def defendant_fields(index, **overrides):
         "plea": "on",
         "prior_convictions": "0",
         "main_conduct_before_18": "unknown",
-        "community_service_hours": "0",
     }
     fields.update(overrides)
     return {f"defendants-{index}-{key}": value for key, value in fields.items()}

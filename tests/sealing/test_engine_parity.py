@@ -6,7 +6,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-from sealing import services
+from accounts.factories import UserFactory
+from accounts.roles import CLERK
+from sealing import observation, services
 from sealing.models import Charge, ObservationEvent
 
 AS_OF = "2026-11-01"
@@ -75,7 +77,7 @@ def date(value):
     return dt.date.fromisoformat(value) if value else None
 
 
-def enter(case, clerk, number):
+def enter(case, clerk, number, verifier=None):
     sentence = case.get("sentence") or {}
     defendant = {
         "name": case["id"], "id_number": "", "birth_date": date(case["birth_date"]),
@@ -89,13 +91,22 @@ def enter(case, clerk, number):
         "good_conduct": "good_conduct" in case.get("circumstances", []),
         "prior_convictions": case.get("prior_convictions", 0),
         "main_conduct_before_18": case.get("main_conduct_before_18"),
-        "community_service_hours": case.get("community_service_hours", 0),
     }
+    hours = case.get("community_service_hours", 0)
+    # verified hours come only from entries a second clerk verified, entered while the observation ran
+    entered_on = date(case["sentence_completed_date"]) + dt.timedelta(days=30) if hours else date(AS_OF)
     created = services.create_case(user=clerk, case_data={
         "case_number": number, "year": 2024, "offense_date": date(case["offense_date"]),
         "offense_start_date": date(case.get("offense_start_date")), "summary": ""}, defendants=[defendant],
-        today=date(AS_OF))
+        today=entered_on)
     row = created.defendants.get()
+    if hours:
+        entry = observation.enter_service_hours(
+            row, user=clerk, hours=hours, served_from=entered_on - dt.timedelta(days=20), served_to=entered_on,
+            description="社区公益服务", document_number="服务证明1号", as_of=entered_on)
+        observation.verify_service_hours(entry, user=verifier, as_of=entered_on,
+                                         now=dt.datetime(2024, 1, 2, tzinfo=dt.timezone.utc))
+        row.refresh_from_db()
     for event in case.get("events", []):
         ObservationEvent.objects.create(defendant=row, kind=event["kind"], date=date(event["date"]),
                                         document_number="文书", created_by=clerk)
@@ -112,9 +123,10 @@ def comparable(decision: dict) -> dict:
 @pytest.mark.django_db
 def test_command_and_web_app_decide_alike(cast):
     from_command = command_decisions()
+    second_clerk = UserFactory(username="clerk_a2", agency=cast.agency_a, roles=[CLERK])
     statuses = set()
     for n, case in enumerate(CASES, start=1):
-        file = enter(case, cast.clerk_a, f"（2024）粤0104刑初{n}号")
+        file = enter(case, cast.clerk_a, f"（2024）粤0104刑初{n}号", verifier=second_clerk)
         assert comparable(file.decision) == comparable(from_command[case["id"]]), case["id"]
         assert file.status == from_command[case["id"]]["status"]
         statuses.add(file.status)
