@@ -6,6 +6,7 @@ from .roles import ROLE_LABELS
 # (label, url name, permission needed): the navigation shows each role only what it may do.
 NAVIGATION = [
     (_("Sealing work queue"), "sealing:work_queue", "sealing.seal_record"),
+    (_("Sealing notices"), "sealing:notice_inbox", "sealing.seal_record"),
     (_("Cases"), "sealing:case_list", "sealing.view_case"),
     (_("New case"), "sealing:case_create", "sealing.add_case"),
     (_("Records"), "sealing:record_list", "sealing.view_record"),
@@ -13,6 +14,25 @@ NAVIGATION = [
     (_("New query request"), "queries:request_create", "queries.add_queryrequest"),
     (_("Charge catalogue"), "sealing:charge_list", "sealing.view_charge"),
 ]
+
+
+def _notice_label(user, label):
+    """The inbox entry carries the number of notices the agency must act on (red when one is overdue)."""
+    from django.utils import timezone
+    from django.utils.html import format_html
+
+    from sealing.selectors import notices_to_act_on
+
+    if user.agency_id is None:
+        return label
+    today = timezone.localdate()
+    waiting = notices_to_act_on(user, today)
+    count = waiting.count()
+    if not count:
+        return label
+    style = "danger" if waiting.filter(deadline__lt=today).exists() else "light"
+    return format_html('{} <span class="badge rounded-pill text-bg-{}" data-testid="notice-count">{}</span>',
+                       label, style, count)
 
 
 def _supervises(user) -> bool:
@@ -37,6 +57,8 @@ def navigation(request):
     items = []
     for label, url_name, perm in NAVIGATION:
         if user.has_perm(perm):
+            if url_name == "sealing:notice_inbox":
+                label = _notice_label(user, label)
             items.append({"label": label, "url": reverse(url_name), "active": False})
     if _has_disclosures(user):  # a judicial officer reads what was disclosed, while the permit lasts
         items.append({"label": _("Disclosed to me"), "url": reverse("queries:disclosed_to_me"), "active": False})

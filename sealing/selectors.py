@@ -109,17 +109,21 @@ def files_for(user) -> QuerySet[SealingFile]:
 
 
 def seal_queue(user, today) -> QuerySet[SealingFile]:
-    """Files whose records must be hidden by now while this agency's copy is still open."""
+    """Copies to seal: files whose records must be hidden by now while a copy this agency holds is still open,
+    or whose sealing notice to this agency still waits for the agency's seal. The file's legal status and the
+    state of the agency's copy are two things: the page shows both (``copy_states``)."""
     if user.agency_id is None:
         return SealingFile.objects.none()
     own_open = Record.objects.filter(holding_agency_id=user.agency_id, seal__isnull=True)
     open_copies = own_open.filter(defendant__isnull=False).values("defendant_id")
     # whole-case copies are covered once every defendant is hidden (rules.files.covers_record)
     whole_case = own_open.filter(defendant__isnull=True).exclude(disclosure.open_defendant_exists("case_id"))
+    noticed = SealingNotice.objects.filter(to_agency_id=user.agency_id).open().values("sealing_file_id")
     return (
         files_for(user)
         .filter(status__in=HIDDEN_STATES, seal_date__lte=today)
-        .filter(Q(defendant_id__in=open_copies) | Q(defendant__case_id__in=whole_case.values("case_id")))
+        .filter(Q(defendant_id__in=open_copies) | Q(defendant__case_id__in=whole_case.values("case_id"))
+                | Q(pk__in=noticed))
         .order_by("seal_date", "pk")
     )
 
@@ -169,3 +173,259 @@ def has_sealed_juvenile_codefendant(file: SealingFile) -> bool:
     """J-COVER (rules.files.j_cover): the case also holds a juvenile's hidden record."""
     others = SealingFile.objects.filter(defendant__case_id=file.defendant.case_id).exclude(pk=file.pk)
     return j_cover(file.regime, others.values_list("regime", "status"))
+
+
+# --- Sealing notices (J-WHEN, J-WHEN-RECEIPT): the agencies' inboxes, the copy state, the seal matrix ------
+
+from dataclasses import dataclass  # noqa: E402  (this section's own imports, kept with it)
+
+from django.db.models import Case as CaseWhen, IntegerField, Value, When  # noqa: E402
+
+from .models import NoticeBasis, RecordSeal, SealingNotice  # noqa: E402
+from .rules.files import copy_overdue, covers_record, seal_overdue, undelivered  # noqa: E402
+
+
+def notices_for(user) -> QuerySet:
+    """Notices this user may open: those sent or addressed to the user's agency, and for a procuratorate
+    supervisor those of every agency it supervises. Names on them still pass the gate."""
+    qs = SealingNotice.objects.select_related(
+        "sealing_file__defendant__person", "sealing_file__defendant__case__agency", "sealing_file__policy",
+        "from_agency", "to_agency", "received_by", "copy_sealed_by")
+    if not user.is_authenticated or not user.has_perm("sealing.view_sealingnotice"):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    scope = Q(pk__in=[])
+    if user.agency_id is not None:
+        scope |= Q(to_agency_id=user.agency_id) | Q(from_agency_id=user.agency_id)
+    if is_procuratorate_supervisor(user):
+        regions = Region.objects.get(pk=user.agency.region_id).descendant_ids()
+        scope |= Q(to_agency__region_id__in=regions) | Q(from_agency__region_id__in=regions)
+    return qs.filter(scope)
+
+
+def _addressed(user) -> QuerySet:
+    if user.agency_id is None:
+        return SealingNotice.objects.none()
+    return notices_for(user).filter(to_agency_id=user.agency_id, withdrawn_at__isnull=True)
+
+
+def notices_to_act_on(user, today: dt.date) -> QuerySet:
+    """The agency's inbox: notices to acknowledge (签收) and copies to seal. A community-correction agency's
+    notice waits (``notices_awaiting_execution``) once acknowledged until the sentence is fully executed.
+    Overdue first (the longest overdue at the top), then those still to acknowledge, then by deadline."""
+    due = Q(received_at__isnull=True) | Q(basis=NoticeBasis.RECEIPT) | Q(execution_end__lte=today)
+    urgency = CaseWhen(When(deadline__lt=today, then=Value(0)), When(received_at__isnull=True, then=Value(1)),
+                       default=Value(2), output_field=IntegerField())
+    return (_addressed(user).filter(copy_sealed_at__isnull=True).filter(due).annotate(urgency=urgency)
+            .order_by("urgency", "deadline", "sent_on", "pk"))
+
+
+def notices_awaiting_execution(user, today: dt.date) -> QuerySet:
+    """Acknowledged notices whose copy is sealed only after the community sentence ends (J-WHEN-RECEIPT)."""
+    return (_addressed(user)
+            .filter(copy_sealed_at__isnull=True, received_at__isnull=False, basis=NoticeBasis.EXECUTION)
+            .filter(Q(execution_end__isnull=True) | Q(execution_end__gt=today))
+            .order_by("execution_end", "pk"))
+
+
+def notices_sealed_here(user) -> QuerySet:
+    return _addressed(user).filter(copy_sealed_at__isnull=False).order_by("-copy_sealed_at", "-pk")
+
+
+def notices_sent(user) -> QuerySet:
+    """What the user's agency sent, and where each stands: copies still open after receipt first (the longest
+    overdue at the top), then notices not yet received, then those sealed, newest first."""
+    if user.agency_id is None:
+        return SealingNotice.objects.none()
+    done = CaseWhen(When(copy_sealed_at__isnull=False, then=Value(2)), When(withdrawn_at__isnull=False, then=Value(3)),
+                    When(received_at__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return (notices_for(user).filter(from_agency_id=user.agency_id).annotate(done=done)
+            .order_by("done", "deadline", "-sent_on", "-pk"))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """Where a date to meet stands today: days left (0 = today is the last day) or days overdue."""
+
+    date: dt.date | None
+    done: bool
+    today: dt.date
+
+    @property
+    def overdue(self) -> bool:
+        return copy_overdue(deadline=self.date, sealed=self.done, today=self.today)
+
+    @property
+    def days_overdue(self) -> int:
+        return (self.today - self.date).days if self.overdue else 0
+
+    @property
+    def days_left(self) -> int | None:
+        if self.done or self.date is None or self.overdue:
+            return None
+        return (self.date - self.today).days
+
+
+def notice_deadline(notice, today: dt.date) -> Deadline:
+    return Deadline(date=notice.deadline, done=notice.copy_sealed_at is not None, today=today)
+
+
+def notice_undelivered(notice, today: dt.date) -> bool:
+    """J-WHEN-RECEIPT: not received within the policy's days of sending (rules.files.undelivered)."""
+    from .policy import current_policy_version
+
+    if notice.withdrawn_at is not None:
+        return False
+    days = (notice.sealing_file.policy or current_policy_version()).notice_delivery_days
+    return undelivered(sent_on=notice.sent_on, received_on=notice.received_on, today=today, days=days)
+
+
+def _covered_open_counts(agency_ids, files) -> dict[tuple[int, int], int]:
+    """(file id, agency id) -> that agency's open copies among those the file covers (rules.files.covers_record),
+    for many files in three queries."""
+    files = list(files)
+    if not files:
+        return {}
+    case_ids = {f.defendant.case_id for f in files}
+    statuses: dict[int, list] = {}
+    defendants = Defendant.objects.filter(case_id__in=case_ids)
+    for case_id, status in defendants.values_list("case_id", "sealing_file__status"):
+        statuses.setdefault(case_id, []).append(status)
+    records = Record.objects.filter(case_id__in=case_ids, seal__isnull=True)
+    if agency_ids is not None:
+        records = records.filter(holding_agency_id__in=agency_ids)
+    by_case: dict[int, list] = {}
+    for case_id, defendant_id, agency_id in records.values_list("case_id", "defendant_id", "holding_agency_id"):
+        by_case.setdefault(case_id, []).append((defendant_id, agency_id))
+    counts: dict[tuple[int, int], int] = {}
+    for file in files:
+        case_id = file.defendant.case_id
+        for defendant_id, agency_id in by_case.get(case_id, []):
+            if covers_record(file_defendant_id=file.defendant_id, record_defendant_id=defendant_id,
+                             case_statuses=statuses[case_id]):
+                counts[(file.pk, agency_id)] = counts.get((file.pk, agency_id), 0) + 1
+    return counts
+
+
+@dataclass(frozen=True)
+class CopyState:
+    """One agency's copy of one file, apart from the file's legal status: open, sealed or overdue, against the
+    deadline of the agency's notice, or the seal date when the agency decided the case (J-WHEN)."""
+
+    state: str  # "open" | "sealed" | "overdue" | "none" (the deciding agency registered no copy)
+    deciding: bool
+    deadline: Deadline | None
+    notice: object | None
+    open_copies: int
+
+
+def copy_states(agency_id, files, today: dt.date) -> dict[int, CopyState]:
+    """file id -> the state of ``agency_id``'s copy of it (the work queue's second column)."""
+    files = list(files)
+    if agency_id is None or not files:
+        return {}
+    open_counts = _covered_open_counts([agency_id], files)
+    sealed_here = set(RecordSeal.objects.filter(sealing_file__in=files, record__holding_agency_id=agency_id,
+                                                lifted_at__isnull=True).values_list("sealing_file_id",
+                                                                                    "record__holding_agency_id"))
+    notices = {n.sealing_file_id: n for n in SealingNotice.objects.filter(
+        sealing_file__in=files, to_agency_id=agency_id, withdrawn_at__isnull=True)}
+    states = {}
+    for file in files:
+        open_copies = open_counts.get((file.pk, agency_id), 0)
+        notice = notices.get(file.pk)
+        deciding = file.defendant.case.agency_id == agency_id
+        if deciding:
+            late = open_copies > 0 and file.policy is not None and seal_overdue(
+                regime=file.regime, status=file.status, seal_date=file.seal_date, today=today,
+                within_days=file.policy.juvenile_seal_within_days)
+            deadline = Deadline(date=file.seal_date, done=open_copies == 0, today=today)
+            if open_copies:
+                state = "overdue" if late else "open"
+            else:
+                state = "sealed" if (file.pk, agency_id) in sealed_here else "none"
+        elif notice is not None:
+            deadline = notice_deadline(notice, today)
+            sealed = notice.copy_sealed_at is not None and open_copies == 0
+            state = "sealed" if sealed else "overdue" if deadline.overdue else "open"
+        else:
+            deadline = None
+            state = "sealed" if open_copies == 0 else "open"
+        states[file.pk] = CopyState(state=state, deciding=deciding, deadline=deadline, notice=notice,
+                                    open_copies=open_copies)
+    return states
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One holding agency of a file: its notice (serial, received, deadline), its seal, and whether it is late."""
+
+    agency: object
+    deciding: bool
+    notice: object | None
+    deadline: Deadline | None
+    undelivered: bool
+    open_copies: int
+    sealed_copies: int
+    sealed_at: dt.datetime | None
+    state: str  # "sealed" | "open" | "overdue" | "withdrawn" | "none" (the deciding agency registered no copy)
+
+
+def seal_matrix(file: SealingFile, today: dt.date) -> list[MatrixRow]:
+    """The seal matrix of a file: the deciding agency first, then each agency notified (notices in force before
+    withdrawn ones), then any other agency holding a covered copy without a notice."""
+    from accounts.models import Agency
+
+    covered = disclosure.covered_records(file.defendant)
+    copies = list(covered.values_list("holding_agency_id", "seal__id", "seal__lifted_at"))
+    open_by: dict[int, int] = {}
+    sealed_by: dict[int, int] = {}
+    for agency_id, seal_id, lifted in copies:
+        if seal_id is None:
+            open_by[agency_id] = open_by.get(agency_id, 0) + 1
+        elif lifted is None:
+            sealed_by[agency_id] = sealed_by.get(agency_id, 0) + 1
+        # a lifted seal (unsealed, revoked): the copy is open again and nothing is left to seal
+    last_seal = {}
+    for agency_id, sealed_at in (RecordSeal.objects.filter(record__in=covered, lifted_at__isnull=True)
+                                 .values_list("record__holding_agency_id", "sealed_at")):
+        last_seal[agency_id] = max(sealed_at, last_seal.get(agency_id, sealed_at))
+    deciding_id = file.defendant.case.agency_id
+    notices = list(file.notices.select_related("to_agency", "received_by", "copy_sealed_by")
+                   .order_by("withdrawn_at", "to_agency__kind", "to_agency__name", "pk"))
+    agencies = {a.pk: a for a in Agency.objects.filter(
+        pk__in={deciding_id, *open_by, *sealed_by, *(n.to_agency_id for n in notices)})}
+    rows = []
+    open_own = open_by.get(deciding_id, 0)
+    late = open_own > 0 and file.policy is not None and seal_overdue(
+        regime=file.regime, status=file.status, seal_date=file.seal_date, today=today,
+        within_days=file.policy.juvenile_seal_within_days)
+    own_state = ("overdue" if late else "open") if open_own else "sealed" if sealed_by.get(deciding_id) else "none"
+    rows.append(MatrixRow(agency=agencies[deciding_id], deciding=True, notice=None,
+                          deadline=Deadline(date=file.seal_date, done=open_own == 0, today=today), undelivered=False,
+                          open_copies=open_own, sealed_copies=sealed_by.get(deciding_id, 0),
+                          sealed_at=last_seal.get(deciding_id), state=own_state))
+    shown = {deciding_id}
+    for notice in notices:
+        agency_id = notice.to_agency_id
+        deadline = notice_deadline(notice, today)
+        if notice.withdrawn_at is not None:
+            state = "withdrawn"
+        elif notice.copy_sealed_at is not None and not open_by.get(agency_id):
+            state = "sealed"
+        else:
+            state = "overdue" if deadline.overdue else "open"
+        rows.append(MatrixRow(agency=notice.to_agency, deciding=False, notice=notice, deadline=deadline,
+                              undelivered=notice_undelivered(notice, today), open_copies=open_by.get(agency_id, 0),
+                              sealed_copies=sealed_by.get(agency_id, 0),
+                              sealed_at=notice.copy_sealed_at or last_seal.get(agency_id), state=state))
+        shown.add(agency_id)
+    for agency_id in sorted(set(open_by) | set(sealed_by), key=lambda pk: agencies[pk].name):
+        if agency_id in shown:
+            continue
+        rows.append(MatrixRow(agency=agencies[agency_id], deciding=False, notice=None, deadline=None,
+                              undelivered=False, open_copies=open_by.get(agency_id, 0),
+                              sealed_copies=sealed_by.get(agency_id, 0), sealed_at=last_seal.get(agency_id),
+                              state="open" if open_by.get(agency_id) else "sealed"))
+    return rows

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_files, views_observation
+from . import views_notices  # the agencies' sealing notices
 
 app_name = "sealing"
 
@@ -17,6 +18,11 @@ urlpatterns = [
     path("records/<int:pk>/edit/", views.record_edit, name="record_edit"),
     path("charges/", views.charge_list, name="charge_list"),
     path("sealing/", views_files.work_queue, name="work_queue"),
+    path("notices/", views_notices.notice_inbox, name="notice_inbox"),
+    path("notices/seal/", views_notices.notice_seal, name="notice_seal"),
+    path("notices/<int:pk>/", views_notices.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/pdf/", views_notices.notice_pdf, name="notice_pdf"),
+    path("notices/<int:pk>/acknowledge/", views_notices.notice_acknowledge, name="notice_acknowledge"),
     path("files/<int:pk>/", views_files.file_detail, name="file_detail"),
     path("files/<int:pk>/open/", views_files.file_open, name="file_open"),
     path("files/<int:pk>/seal/", views_files.file_seal, name="file_seal"),

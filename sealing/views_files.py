@@ -16,26 +16,36 @@ from .history import history_entries
 from .presentation import STATUS_STYLES, trace_rows
 from .rules.files import unseal_grounds
 from .views_observation import observation_context, warn_refused
+from .views_notices import seal_matrix_context
 
 
 @login_required
 @permission_required("sealing.view_sealingfile", raise_exception=True)
 def work_queue(request):
+    """The clerk's queues. Each row shows the file's legal status and, apart from it, the state of this agency's
+    copy (open, sealed, overdue against the deadline of the agency's notice, or the seal date when the agency
+    decided the case): a file whose status says "sealed" may still leave a copy here to seal."""
     today = timezone.localdate()
+    user = request.user
     tab = request.GET.get("tab", "seal")
     queues = {
-        "seal": selectors.seal_queue(request.user, today),
-        "facts": selectors.exception_queue(request.user),
-        "retro": selectors.retroactive_sweep(request.user),
-        "hidden": selectors.hidden_files(request.user),
+        "seal": selectors.seal_queue(user, today),
+        "facts": selectors.exception_queue(user),
+        "retro": selectors.retroactive_sweep(user),
+        "hidden": selectors.hidden_files(user),
     }
     tab = tab if tab in queues else "seal"
-    gate = disclosure.Gate(request.user)
-    rows = [
-        {"file": file, "name": gate.person(file.defendant).name, "style": STATUS_STYLES.get(file.status, "secondary"),
-         "overdue": file.is_overdue(today)}
-        for file in queues[tab][:200]
-    ]
+    gate = disclosure.Gate(user)
+    files = list(queues[tab][:200])
+    copies = selectors.copy_states(user.agency_id, files, today) if tab != "facts" else {}
+    rows = []
+    for file in files:
+        copy = copies.get(file.pk)
+        rows.append({"file": file, "name": gate.person(file.defendant).name,
+                     "style": STATUS_STYLES.get(file.status, "secondary"), "copy": copy,
+                     "overdue": copy.state == "overdue" if copy else file.is_overdue(today)})
+    if tab == "seal":
+        rows.sort(key=lambda row: not row["overdue"])  # overdue copies first, then by seal date
     counts = {name: queue.count() for name, queue in queues.items()}
     return render(request, "sealing/work_queue.html", {"rows": rows, "tab": tab, "counts": counts})
 
@@ -77,6 +87,7 @@ def _file_page(request, file, *, glass_reason: str = "", glass_form=None):
         "history": history_entries(file),
     }
     context.update(observation_context(request, file, unmasked=unmasked, today=today))  # timeline, service, events
+    context.update(seal_matrix_context(user, file, today))  # each holding agency's notice and seal
     return render(request, "sealing/file_detail.html", context)
 
 

@@ -24,6 +24,9 @@ OBJECT_URLS = {
     "file_evaluate": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
     "file_unseal": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
     "event_create": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
+    "notice_detail": lambda case, record: {"pk": _notice(case).pk},
+    "notice_pdf": lambda case, record: {"pk": _notice(case).pk},
+    "notice_acknowledge": lambda case, record: {"pk": _notice(case).pk},
     "service_create": lambda case, record: {"pk": case.defendants.first().sealing_file.pk},
     "service_verify": lambda case, record: {"pk": _service_entry(case).pk},
     "service_reject": lambda case, record: {"pk": _service_entry(case).pk},
@@ -43,6 +46,17 @@ def _event(case):
     return ObservationEvent.objects.create(defendant=case.defendants.first(), kind="negligent_crime",
                                            date=dt.date(2026, 3, 1), document_number="（2026）粤0104刑初9号",
                                            created_by=case.created_by)
+
+
+def _notice(case):
+    """A sealing notice of agency A's case to the procuratorate of its region: agency B is neither party."""
+    from accounts.models import Agency
+    from sealing.models import SealingNotice
+
+    return SealingNotice.objects.create(
+        serial=f"FCTZ-TEST-{case.pk}", sealing_file=case.defendants.first().sealing_file, from_agency=case.agency,
+        to_agency=Agency.objects.get(kind=Agency.Kind.PROCURATORATE, region=case.agency.region),
+        sent_on=dt.date(2026, 6, 1), sent_at=dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.timezone.utc))
 
 
 def test_every_object_url_is_walked():
