@@ -13,6 +13,7 @@ NAVIGATION = [
     (_("Query requests"), "queries:request_list", "queries.view_queryrequest"),
     (_("New query request"), "queries:request_create", "queries.add_queryrequest"),
     (_("Charge catalogue"), "sealing:charge_list", "sealing.view_charge"),
+    (_("Sealing sweeps"), "sealing:sweep_list", "sealing.add_sweeprun"),  # permissions.can_run_sweep
 ]
 
 

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Charge, SealingFile, SealingPolicy
+from .models import Charge, SealingFile, SealingPolicy, SweepFailure, SweepRun
 
 
 @admin.register(Charge)
@@ -61,6 +61,57 @@ class SealingFileAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in SealingFile._meta.fields if f.name not in self.exclude]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SweepFailureInline(admin.TabularInline):
+    """The files a run could not process, with the reason; the file shows as its case number and masked name."""
+
+    model = SweepFailure
+    fields = ("sealing_file", "message", "at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    # whoever may read the run reads its failures: they are part of its summary
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("sealing.view_sweeprun")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(admin.ModelAdmin):
+    """Each sweep's summary (started, finished, counts by outcome, failures per file), read-only: runs are
+    written by the sweep alone. Administrators start one from the sweep pages."""
+
+    list_display = ("as_of", "trigger", "started_by", "state", "started_at", "finished_at", "total", "processed",
+                    "changed", "sealed", "provisionally_sealed", "observing", "other", "notices", "copies_sealed",
+                    "failed")
+    list_filter = ("state", "trigger", "retro")
+    list_select_related = ("started_by",)
+    date_hierarchy = "started_at"
+    inlines = [SweepFailureInline]
+    fields = ("as_of", "trigger", "retro", "started_by", "started_at", "finished_at", "state", "total", "processed",
+              "changed", "sealed", "provisionally_sealed", "observing", "other", "notices", "copies_sealed", "failed",
+              "chunks", "chunks_done")
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False

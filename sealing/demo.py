@@ -1,6 +1,10 @@
 """Demo data: two districts, each with a court, procuratorate, police bureau and justice bureau,
 a user per role per agency, and a few hundred cases (juveniles and adults; micro, light and
-serious charges; joint cases). Entered through the services, as clerks would."""
+serious charges; joint cases). Entered through the services, as clerks would.
+
+Dated around the day it is loaded: two adults' observation periods end on that day and the next, so
+the scheduler (beat runs ``sealing.sweep_files`` every night) seals them for good when their date comes;
+the loader ends with the sweep as of that day, so the holding agencies have sealing notices waiting."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,15 +12,18 @@ import random
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from accounts.factories import DEMO_PASSWORD, AgencyFactory, RegionFactory, UserFactory
 from accounts.models import Agency, User
 from accounts.roles import AUDITOR, CLERK, POLICY_ADMIN, REVIEWER, SUPERVISOR, ensure_role_groups
 
-from . import observation, services
+from . import observation, services, sweep
 from .identity import make_id_number
-from .models import HIDDEN_STATES, Case, Charge, Disposition, RecordKind, SealingFile, SentenceKind
+from .models import HIDDEN_STATES, Case, Charge, Disposition, RecordKind, SealingFile, SentenceKind, SweepRun
+from .policy import current_policy_version
+from .rules.adult import period_end
 
 CITY = ("440100", "广州市")
 DISTRICTS = [("440104", "越秀区", "yuexiu", "穗越", "粤0104"), ("440106", "天河区", "tianhe", "穗天", "粤0106")]
@@ -53,10 +60,12 @@ def already_loaded() -> bool:
 
 
 @transaction.atomic
-def load(cases_per_district: int = 150, seed: int = 20261123) -> int:
-    """Load the demo data; returns the number of cases created (0 when it was already there)."""
+def load(cases_per_district: int = 150, seed: int = 20261123, today: dt.date | None = None) -> int:
+    """Load the demo data as of ``today`` (the Beijing date by default: the date the scheduler uses);
+    returns the number of cases created (0 when it was already there)."""
     if already_loaded():
         return 0
+    today = today or timezone.localdate()
     ensure_role_groups()
     rng = random.Random(seed)
     fake = Faker("zh_CN")
@@ -75,7 +84,6 @@ def load(cases_per_district: int = 150, seed: int = 20261123) -> int:
                 if role == CLERK:
                     clerks[(code, kind)] = user
     charges = {c.name: c for c in Charge.objects.filter(name__in=MICRO + LIGHT + SERIOUS + EXCLUDED)}
-    today = dt.date.today()
     created = 0
     sequence = 0
     for code, _district, _slug, prosecutor_prefix, court_code in DISTRICTS:
@@ -100,7 +108,66 @@ def load(cases_per_district: int = 150, seed: int = 20261123) -> int:
             created += 1
     _seal_some(rng, clerks, today)
     _service_entries(rng, clerks, today)
+    # after the service entries: nothing shortens these two periods
+    created += _observation_ending(rng, fake, charges, clerks, today, first_number=cases_per_district + 1)
+    # what the nightly sweep would have done by now: the deciding agencies' copies registered after the
+    # decision are sealed and every holding agency has its sealing notice
+    sweep.run_inline(as_of=today, trigger=SweepRun.Trigger.COMMAND)
     return created
+
+
+def observation_start_for_end(end: dt.date, months: int) -> dt.date | None:
+    """A start date whose observation period of ``months`` months ends exactly on ``end`` (the end is
+    counted from the start, RULES.md §1), or None when none does (29 February, 12 months on)."""
+    start = end - relativedelta(months=months)
+    for offset in range(0, 5):
+        for candidate in (start - dt.timedelta(days=offset), start + dt.timedelta(days=offset)):
+            if period_end(candidate, months) == end:
+                return candidate
+    return None
+
+
+def observation_facts(end: dt.date, policy) -> dict:
+    """The sentence facts of an adult's drunk driving (危险驾驶罪, a micro crime) whose observation ends on
+    ``end``: a fine (observed for the micro tier from the judgment), or, on a day no start of the tier
+    reaches, detention served with good conduct (the tier less the reduction, from the completion)."""
+    months = policy.observation_micro_months
+    effective = observation_start_for_end(end, months)
+    if effective is not None:
+        return {"sentence_kind": SentenceKind.FINE_ONLY, "sentence_months": None, "good_conduct": False,
+                "judgment_effective_date": effective, "sentence_completed_date": None}
+    completed = observation_start_for_end(end, months - policy.good_conduct_reduction_micro_months)
+    if completed is None:
+        raise ValueError(f"no demo observation ends on {end}")
+    return {"sentence_kind": SentenceKind.DETENTION, "sentence_months": 3, "good_conduct": True,
+            "judgment_effective_date": completed - relativedelta(months=3), "sentence_completed_date": completed}
+
+
+def _observation_ending(rng, fake, charges, clerks, today, first_number: int) -> int:
+    """Two adults sentenced for drunk driving, provisionally sealed, whose observation period ends today and
+    tomorrow: the scheduler's sweep seals the first for good tomorrow, the second the day after (a seal is
+    final from the day after the end, RULES.md A-MODE)."""
+    code, _district, _slug, _prefix, court_code = DISTRICTS[0]
+    clerk = clerks[(code, Agency.Kind.COURT)]
+    policy = current_policy_version()
+    for n, end in enumerate((today, today + dt.timedelta(days=1))):
+        sentence = observation_facts(end, policy)
+        offense = sentence["judgment_effective_date"] - dt.timedelta(days=90)
+        birth = offense - relativedelta(years=rng.randint(25, 50), days=rng.randint(1, 360))
+        data = {
+            "name": fake.name(), "id_number": make_id_number(code, birth, 900 + n), "birth_date": birth,
+            "charges": [charges["危险驾驶罪"]], "disposition": Disposition.SENTENCED, "suspended": False,
+            "probation_months": None, "plea": True, "surrender": False, "prior_convictions": 0,
+            "main_conduct_before_18": None, **sentence,
+        }
+        case = services.create_case(
+            user=clerk,
+            case_data={"case_number": f"（{offense.year}）{court_code}刑初{first_number + n}号", "year": offense.year,
+                       "offense_date": offense, "summary": ""},
+            defendants=[data], today=today,
+        )
+        _records(rng, case, clerks, code, by_prosecutor=False)
+    return 2
 
 
 SERVICES = ["社区公益服务：街道清洁", "社区公益服务：敬老院助老", "交通文明劝导志愿服务", "社区图书室整理"]

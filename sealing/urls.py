@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_files, views_observation
+from . import views, views_files, views_observation, views_sweeps
 from . import views_notices  # the agencies' sealing notices
 
 app_name = "sealing"
@@ -34,4 +34,8 @@ urlpatterns = [
     path("service/<int:pk>/reject/", views_observation.service_reject, name="service_reject"),
     path("events/<int:pk>/edit/", views_observation.event_edit, name="event_edit"),
     path("events/<int:pk>/withdraw/", views_observation.event_withdraw, name="event_withdraw"),
+    path("sweeps/", views_sweeps.sweep_list, name="sweep_list"),
+    path("sweeps/start/", views_sweeps.sweep_start, name="sweep_start"),
+    path("sweeps/<int:pk>/", views_sweeps.sweep_detail, name="sweep_detail"),
+    path("sweeps/<int:pk>/progress/", views_sweeps.sweep_progress, name="sweep_progress"),
 ]

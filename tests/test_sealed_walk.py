@@ -48,6 +48,7 @@ class World:
     query: object | None
     objection: object | None
     users: dict
+    sweep: object | None = None
 
 
 def _query_desk(world_cast):
@@ -102,7 +103,20 @@ def world(cast):
     w = World(cast=cast, case=case, record=record, police_record=police_record, file=file, id_number=id_number,
               police_x=police_x, query=None, objection=None, users=users)
     w.query, w.objection = _query_desk(cast)
+    w.sweep = _sweep_run(w)
     return w
+
+
+def _sweep_run(w):
+    """An administrator's finished sweep that failed on the sealed person's file: its pages name the file."""
+    from sealing.models import SweepFailure, SweepRun
+
+    started = dt.datetime(2026, 6, 1, 1, 0, tzinfo=dt.timezone.utc)
+    run = SweepRun.objects.create(as_of=TODAY, trigger=SweepRun.Trigger.ADMIN, started_by=w.users["policy_admin"],
+                                  started_at=started, finished_at=started + dt.timedelta(seconds=3),
+                                  state=SweepRun.State.FINISHED, total=1, processed=1, failed=1)
+    SweepFailure.objects.create(run=run, sealing_file=w.file, message="RuntimeError: 数据库连接中断")
+    return run
 
 
 # --- the URLs ---------------------------------------------------------------------------------------------
@@ -195,6 +209,10 @@ URLS = {
     "sealing:service_reject": _service_entry,
     "sealing:event_edit": _event,
     "sealing:event_withdraw": _event,
+    "sealing:sweep_list": None,
+    "sealing:sweep_start": None,
+    "sealing:sweep_detail": lambda w: {"pk": w.sweep.pk},
+    "sealing:sweep_progress": lambda w: {"pk": w.sweep.pk},
     "queries:request_list": None,
     "queries:request_create": None,
     "queries:request_detail": lambda w: {"pk": w.query.pk},
