@@ -3,7 +3,7 @@
 ``render_sealing_notice`` is pure and deterministic (the shared page of common/documents.py: same
 inputs, same bytes). It is an official document between agencies, so it names the person in clear: the
 receiving agency must find its copies. That is why it is handed out only by ``download_notice``, which
-asks ``can_download_notice`` and writes the access-log row through the gate (disclosure.log_read)
+asks ``permissions.can_download_notice`` and writes the access-log row through the gate (disclosure.log_read)
 before anything is rendered.
 """
 from __future__ import annotations
@@ -12,7 +12,6 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext_noop
 
 from common.documents import _ordinal, _start, cn_date, printable
 
@@ -87,20 +86,6 @@ def render_sealing_notice(*, serial: str, addressee: str, case_number: str, pers
 
 # --- handing the notice out ---------------------------------------------------------------------------------
 
-def can_download_notice(user, notice: SealingNotice) -> tuple[bool, str]:
-    """The notice names the person in clear: only the clerks of the sending and of the addressed agency, and
-    the procuratorate that supervises either of them, download it."""
-    if not getattr(user, "is_authenticated", False):
-        return False, gettext_noop("Only the clerks of the sending and the addressed agency and the supervising "
-                                   "procuratorate download a sealing notice.")
-    if user.has_perm("sealing.seal_record") and user.agency_id in (notice.from_agency_id, notice.to_agency_id):
-        return True, ""
-    if permissions.supervises(user, notice.from_agency) or permissions.supervises(user, notice.to_agency):
-        return True, ""
-    return False, gettext_noop("Only the clerks of the sending and the addressed agency and the supervising "
-                               "procuratorate download a sealing notice.")
-
-
 def _kind_label(record) -> str:
     with translation.override("zh-hans"):  # the document is Chinese whatever the user's language
         return str(record.get_kind_display())
@@ -139,7 +124,7 @@ def download_notice(notice: SealingNotice, *, user) -> bytes:
     the document stand or fall together). Raises notices.NoticeError for anyone else."""
     from .notices import NoticeError
 
-    ok, reason = can_download_notice(user, notice)
+    ok, reason = permissions.can_download_notice(user, notice)
     if not ok:
         raise NoticeError(reason)
     notice = (SealingNotice.objects.select_related("sealing_file__defendant__case", "sealing_file__defendant__person",

@@ -209,3 +209,17 @@ def can_correct_event(user, event) -> tuple[bool, str]:
     if getattr(event.defendant, "sealing_file", None) is None:
         return _no(gettext_noop("This defendant has no sealing file yet."))
     return OK
+
+
+def can_download_notice(user, notice) -> tuple[bool, str]:
+    """The notice names the person in clear: only the clerks of the sending and of the addressed agency, and
+    the procuratorate that supervises either of them, download it."""
+    if not getattr(user, "is_authenticated", False):
+        return _no(gettext_noop("Only the clerks of the sending and the addressed agency and the supervising "
+                                "procuratorate download a sealing notice."))
+    if user.has_perm("sealing.seal_record") and user.agency_id in (notice.from_agency_id, notice.to_agency_id):
+        return OK
+    if supervises(user, notice.from_agency) or supervises(user, notice.to_agency):
+        return OK
+    return _no(gettext_noop("Only the clerks of the sending and the addressed agency and the supervising "
+                            "procuratorate download a sealing notice."))

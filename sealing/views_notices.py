@@ -87,8 +87,6 @@ def _notice(request, pk) -> SealingNotice:
 @login_required
 @permission_required("sealing.view_sealingnotice", raise_exception=True)
 def notice_detail(request, pk):
-    from . import documents  # fpdf2 loads when a notice is shown, not with every page
-
     today = timezone.localdate()
     user = request.user
     notice = _notice(request, pk)
@@ -106,7 +104,7 @@ def notice_detail(request, pk):
         "file_visible": selectors.files_for(user).filter(pk=file.pk).exists(),
         "can_acknowledge": permissions.can_acknowledge_notice(user, notice)[0],
         "can_seal": permissions.can_seal_notice(user, notice, today)[0],
-        "can_download": documents.can_download_notice(user, notice)[0],
+        "can_download": permissions.can_download_notice(user, notice)[0],
         "seals": notice.seals.select_related("record", "sealed_by").order_by("sealed_at", "pk"),
         "withdrawn_reason": _(notice.withdrawn_reason) if notice.withdrawn_reason else "",
         "history": history_entries(notice),

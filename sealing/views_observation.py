@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
@@ -79,6 +80,14 @@ def _event(request, pk) -> ObservationEvent:
 def _unmasked(request, defendant) -> bool:
     """Outside the decision page (which may be opened with a reason) the gate alone decides."""
     return not disclosure.Gate(request.user).person(defendant).masked
+
+
+def _log_hidden_facts(request, file, event) -> None:
+    """The correction pages show a hidden file's event (kind, date, document number) to its handling clerk:
+    a read of sealed facts, logged like every other."""
+    if file.hidden:
+        disclosure.log_read(request.user, defendant=file.defendant, reference=f"event {event.pk}",
+                            reason=gettext_noop("observation event shown for correction"))
 
 
 def _file_url(file) -> str:
@@ -199,6 +208,7 @@ def event_edit(request, pk):
     if not allowed:
         return _refuse(request, reason)
     today = timezone.localdate()
+    _log_hidden_facts(request, file, event)
     initial = {"kind": event.kind, "date": event.date, "document_number": event.document_number}
     form = EventCorrectionForm(request.POST or None, initial=initial)
     context = {"file": file, "event": event, "form": form, "history": history_entries(event)}
@@ -232,6 +242,7 @@ def event_withdraw(request, pk):
     if not allowed:
         return _refuse(request, reason)
     today = timezone.localdate()
+    _log_hidden_facts(request, file, event)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

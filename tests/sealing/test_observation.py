@@ -381,3 +381,18 @@ def test_the_defendant_form_no_longer_takes_verified_hours(cast, login, clock):
 
     assert "community_service_hours" not in DefendantForm.base_fields
     assert "community_service_hours" not in services.DEFENDANT_FIELDS
+
+
+def test_showing_a_hidden_files_event_for_correction_is_a_logged_read(cast, login, clock):
+    from sealing.models import AccessLog
+
+    file = micro_file(cast)
+    event, file = record(file, "negligent_crime", dt.date(2026, 5, 1), as_of=TODAY)
+    assert file.hidden  # provisionally sealed: the event's facts are sealed facts
+    client = login(cast.clerk_a)
+    before = AccessLog.objects.filter(user=cast.clerk_a, defendant=file.defendant).count()
+    for name in ("sealing:event_edit", "sealing:event_withdraw"):
+        assert client.get(reverse(name, args=[event.pk])).status_code == 200
+    logged = AccessLog.objects.filter(user=cast.clerk_a, defendant=file.defendant).order_by("pk")
+    assert logged.count() == before + 2
+    assert {row.reference for row in logged[before:]} == {f"event {event.pk}"}
