@@ -1,0 +1,365 @@
+"""The supervisor's console (RULES.md §5): how the agencies of the supervisor's region and below keep the
+sealing law, month by month, and the readable access log.
+
+Pure reads: every selector takes the agencies in scope (``scope_agencies(user)``) and the period or the day
+``as_of`` it counts up to; none reads the clock. Counts are aggregated in the database (one grouped query per
+measure), never by loading the objects. No selector returns a person's name: rows carry agencies, months,
+serial numbers and case numbers only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, DateField, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_noop
+
+from accounts.models import Agency
+from accounts.roles import AUDITOR
+from queries.models import QueryRequest, QueryStatus
+from sealing.models import AccessLog, FileStatus, Record, RecordSeal, SealingFile, SealingNotice
+from sealing.permissions import is_procuratorate_supervisor
+from sealing.selectors import RETRO_CUTOFF
+
+from . import rules
+from .models import Finding
+from .permissions import can_supervise, supervised_region_ids
+
+ACCESS_LOG_PERMISSION = "sealing.view_accesslog"
+
+
+# --- who may read what -----------------------------------------------------------------------------------------
+
+def is_auditor(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.groups.filter(name=AUDITOR).exists()
+
+
+def can_read_access_log(user) -> tuple[bool, str]:
+    """Supervisors at a procuratorate read the reads of their region's users; auditors read every read."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(ACCESS_LOG_PERMISSION):
+        return False, gettext_noop("Only supervisors at a procuratorate and auditors read the access log.")
+    if is_auditor(user) or is_procuratorate_supervisor(user):
+        return True, ""
+    return False, gettext_noop("Only supervisors at a procuratorate and auditors read the access log.")
+
+
+def scope_agencies(user) -> QuerySet[Agency]:
+    """The agencies whose work the supervisor sees: its region's and every region's below; none for others."""
+    if not can_supervise(user)[0]:
+        return Agency.objects.none()
+    return Agency.objects.filter(region_id__in=supervised_region_ids(user)).order_by("region__code", "name")
+
+
+def access_log_for(user) -> QuerySet[AccessLog]:
+    """The reads of sealed content the user may read: every one for an auditor, those of users of the
+    supervised agencies for a supervisor, none for anyone else."""
+    if not can_read_access_log(user)[0]:
+        return AccessLog.objects.none()
+    reads = AccessLog.objects.all()
+    if not is_auditor(user):
+        reads = reads.filter(user__agency__region_id__in=supervised_region_ids(user))
+    return reads.order_by("-at", "-id")
+
+
+# --- the period -------------------------------------------------------------------------------------------------
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months from ``first`` to ``last`` (both the first day of their month), inclusive."""
+
+    first: dt.date
+    last: dt.date
+
+    def __post_init__(self):
+        if self.first.day != 1 or self.last.day != 1 or self.first > self.last:
+            raise ValueError("a period runs from the first of one month to the first of a later or equal month")
+
+    @classmethod
+    def ending(cls, as_of: dt.date, months: int = 12) -> Period:
+        last = month_start(as_of)
+        first = last
+        for _ in range(months - 1):
+            first = month_start(first - dt.timedelta(days=1))
+        return cls(first, last)
+
+    @property
+    def end(self) -> dt.date:
+        """The first day after the period."""
+        return next_month(self.last)
+
+    def months(self) -> list[dt.date]:
+        months, month = [], self.first
+        while month <= self.last:
+            months.append(month)
+            month = next_month(month)
+        return months
+
+
+def _month(value) -> dt.date:
+    return value if type(value) is dt.date else value.date()
+
+
+def _by(rows, key_fields: tuple[str, ...]) -> dict:
+    out = {}
+    for row in rows:
+        key = tuple(_month(row[k]) if k == "month" else row[k] for k in key_fields)
+        out[key] = {k: v for k, v in row.items() if k not in key_fields}
+    return out
+
+
+def _trunc(field_name: str):
+    return TruncMonth(field_name, output_field=DateField())
+
+
+# --- measures per agency and month ----------------------------------------------------------------------------
+
+def copies_sealed(agencies, period: Period) -> dict:
+    """{(agency id, month): {"on_time": n, "late": n}}: notices whose copy the agency sealed in the month, on
+    time when sealed on or before the deadline day (Beijing date), late when after it."""
+    rows = (SealingNotice.objects
+            .filter(to_agency__in=agencies, withdrawn_at__isnull=True, copy_sealed_at__isnull=False,
+                    copy_sealed_at__date__gte=period.first, copy_sealed_at__date__lt=period.end)
+            .annotate(month=_trunc("copy_sealed_at")).values("to_agency_id", "month")
+            .annotate(on_time=Count("pk", filter=Q(deadline__isnull=True) | Q(copy_sealed_at__date__lte=F("deadline"))),
+                      late=Count("pk", filter=Q(copy_sealed_at__date__gt=F("deadline")))))
+    return _by(rows, ("to_agency_id", "month"))
+
+
+def queries_answered(agencies, period: Period, *, as_of: dt.date) -> dict:
+    """{(agency id, month received): {"received": n, "late": n}}: late when answered after the deadline or
+    still unanswered with the deadline passed as of ``as_of`` (Q-DEADLINE)."""
+    answered_late = Q(status=QueryStatus.DECIDED, decided_at__isnull=False, decided_at__date__gt=F("deadline"))
+    unanswered_late = ~Q(status=QueryStatus.DECIDED) & Q(deadline__lt=as_of)
+    rows = (QueryRequest.objects
+            .filter(agency__in=agencies, received__gte=period.first, received__lt=period.end)
+            .annotate(month=_trunc("received")).values("agency_id", "month")
+            .annotate(received_count=Count("pk"), late=Count("pk", filter=answered_late | unanswered_late)))
+    return _by(rows, ("agency_id", "month"))
+
+
+def overrides_and_disclosures(agencies, period: Period) -> dict:
+    """{(agency id, month decided): {"overrides": n, "disclosures": n}}: answers that departed from the
+    recommendation (Q-OVERRIDE), and records disclosed by the answers."""
+    decided = QueryRequest.objects.filter(agency__in=agencies, status=QueryStatus.DECIDED,
+                                          decided_at__date__gte=period.first, decided_at__date__lt=period.end)
+    out: dict = defaultdict(lambda: {"overrides": 0, "disclosures": 0})
+    for row in (decided.filter(departs_from_recommendation=True).annotate(month=_trunc("decided_at"))
+                .values("agency_id", "month").annotate(n=Count("pk"))):
+        out[(row["agency_id"], _month(row["month"]))]["overrides"] = row["n"]
+    through = QueryRequest.disclosed.through
+    for row in (through.objects.filter(queryrequest__in=decided)
+                .annotate(month=_trunc("queryrequest__decided_at"))
+                .values("queryrequest__agency_id", "month").annotate(n=Count("pk"))):
+        out[(row["queryrequest__agency_id"], _month(row["month"]))]["disclosures"] = row["n"]
+    return dict(out)
+
+
+def reads_of_sealed_content(agencies, period: Period) -> dict:
+    """{(agency id of the reader, month): {"reads": n}} from the access log."""
+    rows = (AccessLog.objects
+            .filter(user__agency__in=agencies, at__date__gte=period.first, at__date__lt=period.end)
+            .annotate(month=_trunc("at")).values("user__agency_id", "month").annotate(reads=Count("pk")))
+    return _by(rows, ("user__agency_id", "month"))
+
+
+@dataclass
+class MonthRow:
+    agency: Agency
+    month: dt.date
+    on_time: int = 0
+    late: int = 0
+    queries: int = 0
+    queries_late: int = 0
+    overrides: int = 0
+    disclosures: int = 0
+    reads: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.on_time or self.late or self.queries or self.queries_late or self.overrides
+                    or self.disclosures or self.reads)
+
+
+def monthly(agencies, period: Period, *, as_of: dt.date) -> list[MonthRow]:
+    """One row per agency and month of the period with anything to count, agency by agency, month by month."""
+    agencies = list(agencies)
+    ids = [a.pk for a in agencies]
+    sealed = copies_sealed(ids, period)
+    queries = queries_answered(ids, period, as_of=as_of)
+    decided = overrides_and_disclosures(ids, period)
+    reads = reads_of_sealed_content(ids, period)
+    rows = []
+    for agency in agencies:
+        for month in period.months():
+            key = (agency.pk, month)
+            row = MonthRow(agency=agency, month=month,
+                           on_time=sealed.get(key, {}).get("on_time", 0), late=sealed.get(key, {}).get("late", 0),
+                           queries=queries.get(key, {}).get("received_count", 0),
+                           queries_late=queries.get(key, {}).get("late", 0),
+                           overrides=decided.get(key, {}).get("overrides", 0),
+                           disclosures=decided.get(key, {}).get("disclosures", 0),
+                           reads=reads.get(key, {}).get("reads", 0))
+            if not row.empty:
+                rows.append(row)
+    return rows
+
+
+def month_totals(rows: list[MonthRow], period: Period) -> list[dict]:
+    """Per month of the period: copies sealed on time and late (the chart's bars)."""
+    totals = {m: {"month": m, "on_time": 0, "late": 0} for m in period.months()}
+    for row in rows:
+        totals[row.month]["on_time"] += row.on_time
+        totals[row.month]["late"] += row.late
+    return list(totals.values())
+
+
+# --- the state as of a day -----------------------------------------------------------------------------------
+
+def _undelivered_q(as_of: dt.date) -> Q:
+    from sealing.models import SealingPolicy
+
+    versions = list(SealingPolicy.objects.order_by("-version"))
+    current = versions[0] if versions else SealingPolicy()
+    q = Q(sealing_file__policy__isnull=True, sent_on__lt=rules.started_before(as_of, current.notice_delivery_days))
+    for policy in versions:
+        q |= Q(sealing_file__policy_id=policy.pk, sent_on__lt=rules.started_before(as_of, policy.notice_delivery_days))
+    return q
+
+
+def overdue_notices(agencies, *, as_of: dt.date) -> QuerySet[SealingNotice]:
+    """Notices in force whose deadline passed before ``as_of`` with the copy still open (应封未封)."""
+    return (SealingNotice.objects.overdue(as_of).filter(to_agency__in=agencies)
+            .select_related("to_agency", "from_agency", "sealing_file__defendant__case").order_by("deadline", "pk"))
+
+
+def undelivered_notices(agencies, *, as_of: dt.date) -> QuerySet[SealingNotice]:
+    """Notices in force not yet received although the policy's days of delivery have passed."""
+    return (SealingNotice.objects.unacknowledged().filter(to_agency__in=agencies).filter(_undelivered_q(as_of))
+            .select_related("to_agency", "from_agency", "sealing_file__defendant__case").order_by("sent_on", "pk"))
+
+
+def retro_open_copies(agencies) -> QuerySet[Record]:
+    """J-RETRO backlog: copies still open of juvenile files found eligible, judgment effective before 2013."""
+    return Record.objects.filter(
+        holding_agency__in=agencies, seal__isnull=True,
+        defendant__sealing_file__regime="juvenile", defendant__sealing_file__eligible=True,
+        defendant__judgment_effective_date__lt=RETRO_CUTOFF,
+    ).exclude(defendant__sealing_file__status=FileStatus.UNSEALED)
+
+
+def retro_burndown(agencies, period: Period, *, as_of: dt.date) -> list[dict]:
+    """Per month: J-RETRO copies sealed in the month and the backlog left at the end of it (the open copies
+    now plus those sealed after the month; a month after ``as_of`` is not drawn)."""
+    open_now = retro_open_copies(agencies).count()
+    seals = RecordSeal.objects.filter(
+        record__holding_agency__in=agencies, lifted_at__isnull=True,
+        sealing_file__regime="juvenile", sealing_file__eligible=True,
+        record__defendant__judgment_effective_date__lt=RETRO_CUTOFF)
+    by_month = {_month(r["month"]): r["n"] for r in seals.filter(sealed_at__date__gte=period.first)
+                .annotate(month=_trunc("sealed_at")).values("month").annotate(n=Count("pk"))}
+    out = []
+    for month in period.months():
+        if month > as_of:
+            break
+        later = sum(n for m, n in by_month.items() if m > month)
+        out.append({"month": month, "sealed": by_month.get(month, 0), "left": open_now + later})
+    return out
+
+
+@dataclass
+class AgencyNow:
+    agency: Agency
+    overdue: int = 0
+    undelivered: int = 0
+    retro_open: int = 0
+    observing: int = 0
+    observation_ended: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.overdue or self.undelivered or self.retro_open or self.observing or self.observation_ended)
+
+
+def _count_by(qs: QuerySet, field_name: str) -> dict:
+    return {r[field_name]: r["n"] for r in qs.values(field_name).annotate(n=Count("pk", distinct=True))}
+
+
+def as_of_state(agencies, *, as_of: dt.date) -> list[AgencyNow]:
+    """Per agency as of ``as_of``: notices overdue and undelivered, J-RETRO copies open, observation periods
+    running (files under observation, ending on or after ``as_of``) and ended with the file not final."""
+    agencies = list(agencies)
+    ids = [a.pk for a in agencies]
+    overdue = _count_by(overdue_notices(ids, as_of=as_of), "to_agency_id")
+    undelivered = _count_by(undelivered_notices(ids, as_of=as_of), "to_agency_id")
+    retro = _count_by(retro_open_copies(ids), "holding_agency_id")
+    observing = SealingFile.objects.filter(defendant__case__agency_id__in=ids, status=FileStatus.OBSERVING)
+    running = _count_by(observing.filter(observation_end__gte=as_of), "defendant__case__agency_id")
+    ended = _count_by(observing.filter(observation_end__lt=as_of), "defendant__case__agency_id")
+    rows = [AgencyNow(agency=a, overdue=overdue.get(a.pk, 0), undelivered=undelivered.get(a.pk, 0),
+                      retro_open=retro.get(a.pk, 0), observing=running.get(a.pk, 0),
+                      observation_ended=ended.get(a.pk, 0)) for a in agencies]
+    return [r for r in rows if not r.empty]
+
+
+def open_findings_by_rule(agencies) -> list[dict]:
+    """Open findings about the agencies in scope, by rule: [{"rule": id, "n": count}] (rule order)."""
+    counts = _count_by(Finding.objects.open().filter(agency__in=agencies), "rule")
+    return [{"rule": rule, "n": counts[rule]} for rule in rules.RULE_IDS if counts.get(rule)]
+
+
+# --- the chart -------------------------------------------------------------------------------------------------
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    value: int
+    series: str
+    label: str
+
+
+@dataclass
+class Chart:
+    width: int
+    height: int
+    bars: list[Bar] = field(default_factory=list)
+    labels: list[tuple[float, str]] = field(default_factory=list)
+    maximum: int = 0
+
+
+def stacked_bars(totals: list[dict], series: tuple[str, ...] = ("on_time", "late"), *, width: int = 720,
+                 height: int = 220, label_height: int = 20) -> Chart:
+    """Geometry of a stacked bar chart (one column per month, one bar per series, bottom up), for a template to
+    draw as inline SVG. A zero value draws no bar."""
+    chart = Chart(width=width, height=height)
+    if not totals:
+        return chart
+    chart.maximum = max(sum(t[s] for s in series) for t in totals)
+    slot = width / len(totals)
+    bar_width = max(slot * 0.6, 1)
+    plot = height - label_height
+    for i, total in enumerate(totals):
+        x = i * slot + (slot - bar_width) / 2
+        base = plot
+        for name in series:
+            value = total[name]
+            if value and chart.maximum:
+                h = plot * value / chart.maximum
+                base -= h
+                chart.bars.append(Bar(x=round(x, 1), y=round(base, 1), width=round(bar_width, 1),
+                                      height=round(h, 1), value=value, series=name,
+                                      label=total["month"].strftime("%Y-%m")))
+        chart.labels.append((round(i * slot + slot / 2, 1), total["month"].strftime("%Y-%m")))
+    return chart
