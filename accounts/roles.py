@@ -42,6 +42,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sealing.view_charge", "sealing.view_sealingfile",
         "sealing.view_sealingnotice",
         "oversight.view_finding", "oversight.add_finding", "oversight.change_finding",
+        "sealing.view_accesslog",
     ],
     POLICY_ADMIN: [
         "sealing.view_charge", "sealing.add_charge", "sealing.change_charge",
@@ -53,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     AUDITOR: [
         "sealing.view_charge",
+        "sealing.view_accesslog",
     ],
 }
 

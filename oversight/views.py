@@ -42,7 +42,7 @@ def _finding(request, pk):
 
 @supervisor_required
 def index(request):
-    return redirect("oversight:finding_list")
+    return redirect("oversight:console")
 
 
 @supervisor_required

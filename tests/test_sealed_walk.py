@@ -233,6 +233,9 @@ URLS = {
     "oversight:finding_accept": lambda w: _finding(w),
     "oversight:finding_dismiss": lambda w: _finding(w),
     "oversight:complaint_create": None,
+    "oversight:console": None,
+    "oversight:console_export": None,
+    "oversight:access_log": None,
 }
 # Extra query strings: searches and tabs, each term the person could be found by.
 SEARCHES = {
@@ -246,6 +249,9 @@ SEARCHES = {
     "sealing:charge_list": lambda w: ["?q=盗窃"],
     "queries:request_list": lambda w: ["?tab=decided", "?tab=objections"],
     "oversight:finding_list": lambda w: ["?state=all", "?rule=S-UNDELIVERED", "?source=scan&triage=pending"],
+    "oversight:console": lambda w: ["?first=2026-01&last=2026-12", f"?agency={w.police_x.pk}"],
+    "oversight:console_export": lambda w: ["?format=xlsx", "?format=csv&table=3", "?format=csv&table=2"],
+    "oversight:access_log": lambda w: ["?action=break_glass", f"?record={w.record.pk}", "?since=2026-01-01"],
 }
 
 

@@ -42,7 +42,8 @@ def oversight_urls(finding) -> list[str]:
             reverse("oversight:finding_detail", args=[finding.pk]),
             reverse("oversight:finding_accept", args=[finding.pk]),
             reverse("oversight:finding_dismiss", args=[finding.pk]),
-            reverse("oversight:complaint_create")]
+            reverse("oversight:complaint_create"), reverse("oversight:console"),
+            reverse("oversight:console_export")]
 
 
 def test_every_oversight_url_is_in_the_shared_walk():
@@ -52,7 +53,8 @@ def test_every_oversight_url_is_in_the_shared_walk():
 
     ours = {f"oversight:{p.name}" for p in urlpatterns}
     assert ours == {"oversight:index", "oversight:finding_list", "oversight:finding_detail",
-                    "oversight:finding_accept", "oversight:finding_dismiss", "oversight:complaint_create"}
+                    "oversight:finding_accept", "oversight:finding_dismiss", "oversight:complaint_create",
+                    "oversight:console", "oversight:console_export", "oversight:access_log"}
     assert ours <= set(URLS)
 
 
@@ -95,7 +97,7 @@ def test_a_supervisor_reaches_nothing_of_another_region(cast, others, findings, 
 def test_the_supervisor_of_x_reads_its_findings_without_a_sealed_name(cast, others, findings, client):
     x, y = findings
     client.force_login(cast.supervisor_x)
-    assert client.get(reverse("oversight:index"))["Location"] == reverse("oversight:finding_list")
+    assert client.get(reverse("oversight:index"))["Location"] == reverse("oversight:console")
     listing = client.get(reverse("oversight:finding_list")).content.decode()
     assert x.serial in listing and y.serial not in listing and NAME not in listing
     page = client.get(reverse("oversight:finding_detail", args=[x.pk])).content.decode()

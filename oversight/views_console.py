@@ -1,0 +1,289 @@
+"""The supervisor's console and the readable access log.
+
+The console (procuratorate supervisors only; 403 for everyone else, auditors included: the console is the
+supervisor's view of its own region) counts what the agencies of the region and below did, month by month,
+from oversight.console; the filters (agency, months) stay in the URL so a view can be bookmarked, shared and
+exported as it is shown. The access log is read-only: supervisors read the reads by users of their region and
+below, auditors every read. Only these edges read the clock.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from common.export import csv_response, xlsx_response
+from sealing.models import AccessAction, AccessLog
+
+from . import console, rules
+from .models import Rule
+from .selectors import findings_for
+from .views import supervisor_required
+
+MAX_MONTHS = 60
+DRILL_DOWN_ROWS = 100
+ACCESS_LOG_PAGE = 50
+ACCESS_LOG_COUNT_CAP = 1000
+MONTH_FORMATS = ["%Y-%m"]
+
+
+class ConsoleFilterForm(forms.Form):
+    agency = forms.ModelChoiceField(label=gettext_lazy("agency"), required=False, queryset=None,
+                                    empty_label=gettext_lazy("every agency supervised"))
+    first = forms.DateField(label=gettext_lazy("from month"), required=False, input_formats=MONTH_FORMATS,
+                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+    last = forms.DateField(label=gettext_lazy("to month"), required=False, input_formats=MONTH_FORMATS,
+                           widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+
+    def __init__(self, *args, agencies, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.today = today
+
+    def clean(self):
+        data = super().clean()
+        default = console.Period.ending(self.today)
+        first = data.get("first") or default.first
+        last = data.get("last") or console.month_start(self.today)
+        if first > last:
+            raise forms.ValidationError(_("The first month must not come after the last."))
+        if len(console.Period(first, last).months()) > MAX_MONTHS:
+            raise forms.ValidationError(_("Choose at most %(n)d months.") % {"n": MAX_MONTHS})
+        data["period"] = console.Period(first, last)
+        return data
+
+    def period(self) -> console.Period:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["period"]
+        return console.Period.ending(self.today)
+
+    def agencies(self, scope):
+        if self.is_bound and self.is_valid() and self.cleaned_data["agency"] is not None:
+            return scope.filter(pk=self.cleaned_data["agency"].pk)
+        return scope
+
+
+def _findings_url(rule: str = "", agency=None) -> str:
+    params = {"state": "open"}
+    if rule:
+        params["rule"] = rule
+    if agency is not None:
+        params["agency"] = agency.pk
+    return reverse("oversight:finding_list") + "?" + urlencode(params)
+
+
+def _access_log_url(agency=None, period: console.Period | None = None) -> str:
+    params = {}
+    if agency is not None:
+        params["agency"] = agency.pk
+    if period is not None:
+        params["since"] = period.first.isoformat()
+        params["until"] = (period.end - dt.timedelta(days=1)).isoformat()
+    return reverse("oversight:access_log") + ("?" + urlencode(params) if params else "")
+
+
+def _console_data(request):
+    """Everything the console shows (and exports) for the request's filters, as of today."""
+    user = request.user
+    today = timezone.localdate()
+    scope = console.scope_agencies(user).select_related("region")
+    form = ConsoleFilterForm(request.GET or None, agencies=scope, today=today)
+    period = form.period()
+    agencies = form.agencies(scope)
+    monthly = console.monthly(agencies, period, as_of=today)
+    totals = console.month_totals(monthly, period)
+    ids = list(agencies.values_list("pk", flat=True))
+    return {
+        "form": form, "today": today, "period": period, "agencies": agencies,
+        "monthly": monthly, "totals": totals, "chart": console.stacked_bars(totals),
+        "now_rows": console.as_of_state(agencies, as_of=today),
+        "overdue": list(console.overdue_notices(ids, as_of=today)[:DRILL_DOWN_ROWS]),
+        "undelivered": list(console.undelivered_notices(ids, as_of=today)[:DRILL_DOWN_ROWS]),
+        "burndown": console.retro_burndown(ids, period, as_of=today),
+        "findings": console.open_findings_by_rule(ids),
+    }
+
+
+def _rule_label(rule: str) -> str:
+    return str(dict(Rule.choices).get(rule, rule))
+
+
+@supervisor_required
+@require_GET
+def console_page(request):
+    data = _console_data(request)
+    today = data["today"]
+    for row in data["monthly"]:
+        row.reads_url = _access_log_url(row.agency, console.Period(row.month, row.month))
+        row.late_url = _findings_url(rules.S_UNSEALED, row.agency)
+        row.queries_late_url = _findings_url(rules.S_QUERY_LATE, row.agency)
+        row.overrides_url = _findings_url(rules.S_OVERRIDE, row.agency)
+    for row in data["now_rows"]:
+        row.unsealed_url = _findings_url(rules.S_UNSEALED, row.agency)
+        row.undelivered_url = _findings_url(rules.S_UNDELIVERED, row.agency)
+        row.obs_url = _findings_url(rules.S_OBS_OPEN, row.agency)
+    for notice in data["overdue"]:
+        notice.days_over = (today - notice.deadline).days
+    for item in data["findings"]:
+        item["label"] = _rule_label(item["rule"])
+        agency = data["form"].cleaned_data.get("agency") if data["form"].is_bound and data["form"].is_valid() else None
+        item["url"] = _findings_url(item["rule"], agency)
+    query = request.GET.copy()
+    query.pop("format", None)
+    data.update({
+        "query": query.urlencode(),
+        "all_findings_url": _findings_url(),
+        "access_log_url": _access_log_url(period=data["period"]),
+        "burndown_chart": console.stacked_bars(
+            [{"month": r["month"], "left": r["left"]} for r in data["burndown"]], series=("left",), height=160),
+    })
+    return render(request, "oversight/console.html", data)
+
+
+def _tables(data) -> list[tuple[str, list, list]]:
+    """The console's tables as (title, header, rows) for export; agencies and serial numbers, never a name."""
+    monthly = (_("By agency and month"), [
+        _("agency"), _("region"), _("month"), _("copies sealed on time"), _("copies sealed late"),
+        _("queries received"), _("queries answered late"), _("departures from the recommendation"),
+        _("records disclosed"), _("reads of sealed content")],
+        [[r.agency.name, r.agency.region.name, r.month.strftime("%Y-%m"), r.on_time, r.late, r.queries,
+          r.queries_late, r.overrides, r.disclosures, r.reads] for r in data["monthly"]])
+    now = (_("As of today"), [
+        _("agency"), _("region"), _("notices overdue"), _("notices not received"), _("J-RETRO copies open"),
+        _("observation running"), _("observation ended, file not final")],
+        [[r.agency.name, r.agency.region.name, r.overdue, r.undelivered, r.retro_open, r.observing,
+          r.observation_ended] for r in data["now_rows"]])
+    overdue = (_("Notices overdue"), [
+        _("serial number"), _("case number"), _("sent by"), _("sent to"), _("received on"), _("seal the copy by")],
+        [[n.serial, n.sealing_file.defendant.case.case_number, n.from_agency.name, n.to_agency.name,
+          n.received_on, n.deadline] for n in data["overdue"]])
+    burndown = (_("J-RETRO backlog"), [_("month"), _("copies sealed"), _("copies still open at month end")],
+                [[r["month"].strftime("%Y-%m"), r["sealed"], r["left"]] for r in data["burndown"]])
+    findings = (_("Open findings"), [_("rule"), _("open findings")],
+                [[r["rule"], r["n"]] for r in data["findings"]])
+    return [monthly, now, overdue, burndown, findings]
+
+
+@supervisor_required
+@require_GET
+def console_export(request):
+    """The console's tables as they are filtered: CSV (one table, ``table`` 1..5) or XLSX (every table)."""
+    data = _console_data(request)
+    tables = _tables(data)
+    stem = f"console-{data['period'].first:%Y%m}-{data['period'].last:%Y%m}"
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"{stem}.xlsx", tables)
+    try:
+        index = min(max(int(request.GET.get("table", "1")), 1), len(tables)) - 1
+    except ValueError:
+        index = 0
+    _title, header, rows = tables[index]
+    return csv_response(f"{stem}-{index + 1}.csv", header, rows)
+
+
+# --- the access log ------------------------------------------------------------------------------------------
+
+def access_log_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        ok, reason = console.can_read_access_log(request.user)
+        if not ok:
+            return render(request, "403.html", {"reason": _(reason)}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class AccessLogFilterForm(forms.Form):
+    user = forms.CharField(label=gettext_lazy("user name"), required=False, max_length=150)
+    agency = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    record = forms.IntegerField(label=gettext_lazy("record no."), required=False, min_value=1)
+    permit = forms.IntegerField(label=gettext_lazy("permit no."), required=False, min_value=1)
+    action = forms.ChoiceField(label=gettext_lazy("action"), required=False,
+                               choices=[("", gettext_lazy("every action")), *AccessAction.choices])
+    since = forms.DateField(label=gettext_lazy("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=gettext_lazy("until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError(_("The first day must not come after the last."))
+        return data
+
+    def apply(self, reads):
+        if not self.is_bound or not self.is_valid():
+            return reads
+        data = self.cleaned_data
+        if data["user"]:
+            reads = reads.filter(user__username=data["user"].strip())
+        if data["agency"]:
+            reads = reads.filter(user__agency_id=data["agency"])
+        if data["record"]:
+            reads = reads.filter(record_id=data["record"])
+        if data["permit"]:
+            reads = reads.filter(permit_id=data["permit"])
+        if data["action"]:
+            reads = reads.filter(action=data["action"])
+        if data["since"]:
+            reads = reads.filter(at__date__gte=data["since"])
+        if data["until"]:
+            reads = reads.filter(at__date__lte=data["until"])
+        return reads
+
+
+def _cursor(value: str):
+    """``<id>`` of the last row shown: the next page starts after it (keyset on (at, id) descending)."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return AccessLog.objects.filter(pk=pk).values_list("at", "pk").first()
+
+
+@access_log_required
+@require_GET
+def access_log(request):
+    user = request.user
+    form = AccessLogFilterForm(request.GET or None)
+    reads = form.apply(console.access_log_for(user))
+    capped = reads[:ACCESS_LOG_COUNT_CAP + 1].count()
+    cursor = _cursor(request.GET.get("after"))
+    page_reads = reads
+    if cursor is not None:
+        at, pk = cursor
+        page_reads = reads.filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
+    rows = list(page_reads.select_related("user__agency", "record__case", "permit")[:ACCESS_LOG_PAGE + 1])
+    has_next = len(rows) > ACCESS_LOG_PAGE
+    rows = rows[:ACCESS_LOG_PAGE]
+    # the supervisor's own findings of unusual volume, to link each reader to
+    volume = {}
+    for finding in findings_for(user).open().filter(rule=rules.S_READ_VOLUME,
+                                                     official_id__in={r.user_id for r in rows}):
+        volume.setdefault(finding.official_id, finding)
+    for row in rows:
+        row.volume_finding = volume.get(row.user_id)
+    query = request.GET.copy()
+    query.pop("after", None)
+    next_query = query.copy()
+    if has_next:
+        next_query["after"] = rows[-1].pk
+    return render(request, "oversight/access_log.html", {
+        "form": form, "rows": rows, "count": min(capped, ACCESS_LOG_COUNT_CAP), "more": capped > ACCESS_LOG_COUNT_CAP,
+        "cap": ACCESS_LOG_COUNT_CAP, "has_next": has_next, "next_query": next_query.urlencode(),
+        "first_query": query.urlencode(), "paged": cursor is not None,
+        "everywhere": console.is_auditor(user),
+        "volume_url": (reverse("oversight:finding_list") + "?" + urlencode({"rule": rules.S_READ_VOLUME, "state": "open"})
+                       if console.scope_agencies(user).exists() else ""),
+    })
+
