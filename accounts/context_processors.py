@@ -42,6 +42,22 @@ def _supervises(user) -> bool:
     return can_supervise(user)[0]
 
 
+def _instrument_inbox_label(user):
+    """"Instruments to my agency" once one was issued to it, with the number awaiting a reply."""
+    from django.utils.html import format_html
+
+    from oversight.instruments import awaiting_reply_count, inbox_for
+
+    if user.agency_id is None or not inbox_for(user).exists():
+        return None
+    label = _("Instruments to my agency")
+    count = awaiting_reply_count(user)
+    if not count:
+        return label
+    return format_html('{} <span class="badge rounded-pill text-bg-warning" data-testid="instrument-count">{}</span>',
+                       label, count)
+
+
 def _has_disclosures(user) -> bool:
     from django.utils import timezone
 
@@ -65,6 +81,10 @@ def navigation(request):
         items.append({"label": _("Disclosed to me"), "url": reverse("queries:disclosed_to_me"), "active": False})
     if _supervises(user):  # RULES.md §5: only supervisors at a procuratorate supervise
         items.append({"label": _("Supervision"), "url": reverse("oversight:index"), "active": False})
+        items.append({"label": _("Instruments"), "url": reverse("oversight:instrument_list"), "active": False})
+    label = _instrument_inbox_label(user)
+    if label:  # the agency's inbox of instruments (correction notices, recommendations) addressed to it
+        items.append({"label": label, "url": reverse("oversight:inbox"), "active": False})
     matches = [item for item in items if path.startswith(item["url"])]
     if matches:  # the most specific entry is the current one
         max(matches, key=lambda item: len(item["url"]))["active"] = True

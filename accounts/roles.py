@@ -31,6 +31,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sealing.view_sealingnotice", "sealing.view_communityserviceentry", "sealing.add_communityserviceentry",
         "sealing.change_communityserviceentry",
         "queries.view_queryrequest", "queries.add_queryrequest",
+        "oversight.view_instrument", "oversight.add_instrumentreply",
     ],
     REVIEWER: [
         "sealing.view_case", "sealing.view_defendant", "sealing.view_person", "sealing.view_record",
@@ -43,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sealing.view_sealingnotice",
         "oversight.view_finding", "oversight.add_finding", "oversight.change_finding",
         "sealing.view_accesslog",
+        "oversight.view_instrument", "oversight.add_instrument", "oversight.change_instrument",
     ],
     POLICY_ADMIN: [
         "sealing.view_charge", "sealing.add_charge", "sealing.change_charge",

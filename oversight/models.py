@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.fields import EncryptedCharField, EncryptedTextField
+from queries.fields import EncryptedBinaryField
 
 from . import rules
 
@@ -151,6 +152,14 @@ class OversightPolicy(models.Model):
         _("reads of sealed content by one user above which the volume is unusual"), default=50)
     read_volume_period_days = models.PositiveSmallIntegerField(_("period the reads are counted over (days)"),
                                                                default=7)
+    oral_follow_up_days = models.PositiveSmallIntegerField(_("follow-up of an oral correction (days)"), default=15)
+    notice_reply_days = models.PositiveSmallIntegerField(_("reply to a correction notice due within (days)"),
+                                                         default=15)
+    recommendation_reply_months = models.PositiveSmallIntegerField(
+        _("reply to a procuratorial recommendation due within (months)"), default=2)
+    review_answer_days = models.PositiveSmallIntegerField(_("review answered within (days)"), default=7)
+    escalation_days = models.PositiveSmallIntegerField(_("reported up this many days after the reminder"),
+                                                       default=15)
     note = models.CharField(_("reason for this version"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("in force since"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -195,3 +204,166 @@ class ScanRun(models.Model):
 
     def __str__(self):
         return f"{self.as_of} · {self.started_at:%Y-%m-%d %H:%M}"
+
+
+# --- instruments (RULES.md §5 "Instruments") ----------------------------------------------------------
+
+class InstrumentKind(models.TextChoices):
+    ORAL = "oral_correction", _("oral correction (口头纠正意见)")
+    NOTICE = "correction_notice", _("correction notice (纠正违法通知书)")
+    RECOMMENDATION = "recommendation", _("procuratorial recommendation (检察建议)")
+
+
+class InstrumentState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    AWAITING_APPROVAL = "awaiting_approval", _("awaiting approval")
+    APPROVED = "approved", _("approved, not yet issued")
+    ISSUED = "issued", _("issued, awaiting the reply")
+    REPLIED = "replied", _("replied, awaiting acceptance")
+    REJECTED = "rejected", _("reply rejected, awaiting a new reply")
+    REVIEW = "review", _("review requested")
+    CLOSED = "closed", _("closed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+# the states in which the agency owes a reply (the deadline runs)
+AWAITING_REPLY = (InstrumentState.ISSUED, InstrumentState.REJECTED)
+
+
+class ReviewOutcome(models.TextChoices):
+    UPHELD = "upheld", _("upheld")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class Instrument(models.Model):
+    """One instrument of supervision addressed to one agency: an oral correction, a correction notice or a
+    procuratorial recommendation, resting on findings (or freely drafted), with its deadline, reminder,
+    escalation and review."""
+
+    serial = models.CharField(_("serial number"), max_length=30, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=InstrumentKind.choices)
+    state = models.CharField(_("state"), max_length=20, choices=InstrumentState.choices,
+                             default=InstrumentState.DRAFT)
+    agency = models.ForeignKey("accounts.Agency", verbose_name=_("agency addressed"), on_delete=models.PROTECT,
+                               related_name="instruments")
+    region = models.ForeignKey("accounts.Region", verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="instruments")
+    procuratorate = models.ForeignKey("accounts.Agency", verbose_name=_("issuing procuratorate"),
+                                      on_delete=models.PROTECT, related_name="instruments_issued")
+    findings = models.ManyToManyField(Finding, verbose_name=_("findings it rests on"), blank=True,
+                                      related_name="instruments")
+    facts = EncryptedTextField(_("facts"))
+    legal_basis = models.TextField(_("legal basis"))
+    correction_required = models.TextField(_("correction required"))
+    copy_to = models.CharField(_("copy to (抄送)"), max_length=200, blank=True)
+
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("drafted by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    drafted_at = models.DateTimeField(_("drafted at"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    deadline = models.DateField(_("reply due"), null=True, blank=True)
+    follow_up_on = models.DateField(_("follow-up on"), null=True, blank=True)
+    reminded_on = models.DateField(_("reminder sent on"), null=True, blank=True)
+    escalated_on = models.DateField(_("reported up on"), null=True, blank=True)
+    escalated_to = models.ForeignKey("accounts.Agency", verbose_name=_("reported to"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="instruments_escalated")
+    rejection_reason = models.TextField(_("why the last reply was rejected"), blank=True)
+
+    review_reason = models.TextField(_("grounds of the review request"), blank=True)
+    review_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("review requested by"),
+                                            null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    review_requested_on = models.DateField(_("review requested on"), null=True, blank=True)
+    review_due = models.DateField(_("review answer due"), null=True, blank=True)
+    review_outcome = models.CharField(_("review outcome"), max_length=10, choices=ReviewOutcome.choices, blank=True)
+    review_answer = models.TextField(_("review answer"), blank=True)
+    review_answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("review answered by"),
+                                           null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    review_answered_on = models.DateField(_("review answered on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[findings])
+
+    class Meta:
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+        ordering = ["-drafted_at", "-pk"]
+        permissions = [("approve_instrument", _("Can approve a correction notice before it is issued"))]
+        indexes = [
+            models.Index(fields=["agency", "state"], name="instrument_agency_state"),
+            models.Index(fields=["region", "state"], name="instrument_region_state"),
+            models.Index(fields=["state", "deadline"], name="instrument_state_deadline"),
+        ]
+
+    def __str__(self):
+        return f"{self.serial} · {self.get_kind_display()}"
+
+    @property
+    def awaits_reply(self) -> bool:
+        return self.kind != InstrumentKind.ORAL and self.state in AWAITING_REPLY
+
+    def is_overdue(self, today) -> bool:
+        return self.awaits_reply and self.deadline is not None and today > self.deadline
+
+
+class ReplyOutcome(models.TextChoices):
+    ADOPTED = "adopted", _("adopted")
+    PARTLY = "partly", _("partly adopted")
+    NOT_ADOPTED = "not_adopted", _("not adopted")
+
+
+class ReplyDecision(models.TextChoices):
+    PENDING = "pending", _("awaiting the procuratorate")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+
+
+class InstrumentReply(models.Model):
+    """The agency's written reply to an instrument and the procuratorate's decision on it."""
+
+    instrument = models.ForeignKey(Instrument, verbose_name=_("instrument"), on_delete=models.PROTECT,
+                                   related_name="replies")
+    outcome = models.CharField(_("outcome"), max_length=12, choices=ReplyOutcome.choices)
+    actions = EncryptedTextField(_("what was done"), blank=True)
+    reasons = EncryptedTextField(_("reasons (for what was not adopted)"), blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("replied by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    replied_on = models.DateField(_("replied on"))
+    on_time = models.BooleanField(_("replied on time"))
+    decision = models.CharField(_("decision"), max_length=10, choices=ReplyDecision.choices,
+                                default=ReplyDecision.PENDING)
+    decision_reason = models.TextField(_("reasons of the decision"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reply to an instrument")
+        verbose_name_plural = _("replies to instruments")
+        ordering = ["replied_on", "pk"]
+
+    def __str__(self):
+        return f"{self.instrument.serial} · {self.get_outcome_display()}"
+
+
+class ReplyAttachment(models.Model):
+    """A document attached to a reply (encrypted at rest)."""
+
+    reply = models.ForeignKey(InstrumentReply, verbose_name=_("reply"), on_delete=models.CASCADE,
+                              related_name="attachments")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    data = EncryptedBinaryField(_("content"))
+
+    class Meta:
+        verbose_name = _("reply attachment")
+        verbose_name_plural = _("reply attachments")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name

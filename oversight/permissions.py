@@ -95,3 +95,170 @@ def can_enter_complaint(user, agency=None) -> tuple[bool, str]:
     if agency is not None and not supervises(user, agency):
         return _no(gettext_noop("Your procuratorate does not supervise this agency."))
     return OK
+
+
+# --- instruments (RULES.md §5 "Instruments") ----------------------------------------------------------
+
+VIEW_INSTRUMENT = "oversight.view_instrument"
+ADD_INSTRUMENT = "oversight.add_instrument"
+CHANGE_INSTRUMENT = "oversight.change_instrument"
+APPROVE_INSTRUMENT = "oversight.approve_instrument"
+REPLY_INSTRUMENT = "oversight.add_instrumentreply"
+
+
+def _issuing(user, instrument) -> tuple[bool, str]:
+    """A supervisor of the procuratorate that drafted or issued the instrument."""
+    if not is_procuratorate_supervisor(user) or user.agency_id != instrument.procuratorate_id:
+        return _no(gettext_noop("Only supervisors of the issuing procuratorate act on this instrument."))
+    if not user.has_perm(CHANGE_INSTRUMENT):
+        return _no(gettext_noop("Your role does not act on instruments."))
+    return OK
+
+
+def can_draft_instrument(user, agency=None) -> tuple[bool, str]:
+    """Draft an instrument to an agency the supervisor supervises (``agency`` None: may the user draft)."""
+    ok = can_supervise(user)
+    if not ok[0]:
+        return ok
+    if not user.has_perm(ADD_INSTRUMENT):
+        return _no(gettext_noop("Your role does not draft instruments."))
+    if agency is not None and not supervises(user, agency):
+        return _no(gettext_noop("Your procuratorate does not supervise this agency."))
+    return OK
+
+
+def is_addressee(user, instrument) -> bool:
+    """A user of the agency the instrument is addressed to, once it is issued."""
+    from .models import InstrumentState
+
+    return bool(user.is_authenticated and user.agency_id is not None and user.agency_id == instrument.agency_id
+                and user.has_perm(VIEW_INSTRUMENT) and instrument.issued_on is not None
+                and instrument.state != InstrumentState.DRAFT)
+
+
+def can_see_instrument(user, instrument) -> tuple[bool, str]:
+    """The supervisors of the instrument's region (and above), the upper procuratorate it was reported to, and
+    (once issued) the agency addressed."""
+    if is_addressee(user, instrument):
+        return OK
+    if is_procuratorate_supervisor(user) and user.has_perm(VIEW_INSTRUMENT):
+        if instrument.region_id in supervised_region_ids(user):
+            return OK
+        if instrument.escalated_to_id is not None and instrument.escalated_to_id == user.agency_id:
+            return OK
+    return _no(gettext_noop("This instrument is not addressed to your agency and not in your supervision."))
+
+
+def can_submit_instrument(user, instrument) -> tuple[bool, str]:
+    from .models import InstrumentKind, InstrumentState
+
+    ok = _issuing(user, instrument)
+    if not ok[0]:
+        return ok
+    if instrument.kind != InstrumentKind.NOTICE:
+        return _no(gettext_noop("Only a correction notice is approved before it is issued."))
+    if instrument.state != InstrumentState.DRAFT:
+        return _no(gettext_noop("Only a draft is submitted for approval."))
+    return OK
+
+
+def can_approve_instrument(user, instrument) -> tuple[bool, str]:
+    from .models import InstrumentState
+
+    ok = _issuing(user, instrument)
+    if not ok[0]:
+        return ok
+    if instrument.state != InstrumentState.AWAITING_APPROVAL:
+        return _no(gettext_noop("This instrument is not awaiting approval."))
+    if not user.has_perm(APPROVE_INSTRUMENT):
+        return _no(gettext_noop("Only a supervisor with the approver right approves a correction notice."))
+    if user.pk == instrument.drafted_by_id:
+        return _no(gettext_noop("A second supervisor approves: the drafter cannot approve their own notice."))
+    return OK
+
+
+def can_issue_instrument(user, instrument) -> tuple[bool, str]:
+    from .models import InstrumentKind, InstrumentState
+
+    ok = _issuing(user, instrument)
+    if not ok[0]:
+        return ok
+    if instrument.kind == InstrumentKind.NOTICE:
+        if instrument.state != InstrumentState.APPROVED:
+            return _no(gettext_noop("A correction notice is issued once a second supervisor has approved it."))
+    elif instrument.state != InstrumentState.DRAFT:
+        return _no(gettext_noop("Only a draft is issued."))
+    return OK
+
+
+def can_edit_instrument(user, instrument) -> tuple[bool, str]:
+    from .models import InstrumentState
+
+    ok = _issuing(user, instrument)
+    if not ok[0]:
+        return ok
+    if instrument.state != InstrumentState.DRAFT:
+        return _no(gettext_noop("Only a draft is edited."))
+    return OK
+
+
+def can_reply_instrument(user, instrument) -> tuple[bool, str]:
+    """A clerk of the agency addressed replies while a reply is owed."""
+    from .models import InstrumentKind
+
+    if not (user.is_authenticated and user.agency_id == instrument.agency_id and user.has_perm(REPLY_INSTRUMENT)):
+        return _no(gettext_noop("Only a clerk of the agency addressed replies to this instrument."))
+    if instrument.kind == InstrumentKind.ORAL:
+        return _no(gettext_noop("An oral correction needs no written reply."))
+    if not instrument.awaits_reply:
+        return _no(gettext_noop("This instrument is not awaiting a reply."))
+    return OK
+
+
+def can_request_review(user, instrument) -> tuple[bool, str]:
+    """The agency may ask for review (复查) of a correction notice once, while a reply is owed."""
+    from .models import InstrumentKind
+
+    ok = can_reply_instrument(user, instrument)
+    if not ok[0]:
+        return ok
+    if instrument.kind != InstrumentKind.NOTICE:
+        return _no(gettext_noop("Review is requested of a correction notice."))
+    if instrument.review_requested_on is not None:
+        return _no(gettext_noop("Review of this notice was already requested."))
+    return OK
+
+
+def can_answer_review(user, instrument) -> tuple[bool, str]:
+    from .models import InstrumentState
+
+    ok = _issuing(user, instrument)
+    if not ok[0]:
+        return ok
+    if instrument.state != InstrumentState.REVIEW:
+        return _no(gettext_noop("No review of this instrument is pending."))
+    return OK
+
+
+def can_decide_reply(user, instrument) -> tuple[bool, str]:
+    """Accept or reject the agency's reply."""
+    from .models import InstrumentState
+
+    ok = _issuing(user, instrument)
+    if not ok[0]:
+        return ok
+    if instrument.state != InstrumentState.REPLIED:
+        return _no(gettext_noop("No reply of this instrument awaits a decision."))
+    return OK
+
+
+def can_close_oral(user, instrument) -> tuple[bool, str]:
+    """Close an oral correction at its follow-up: the agency corrected."""
+    from .models import InstrumentKind, InstrumentState
+
+    ok = _issuing(user, instrument)
+    if not ok[0]:
+        return ok
+    if instrument.kind != InstrumentKind.ORAL or instrument.state != InstrumentState.ISSUED:
+        return _no(gettext_noop("Only an issued oral correction is closed at its follow-up."))
+    return OK

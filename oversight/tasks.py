@@ -14,3 +14,13 @@ def scan(as_of: str | None = None) -> dict:
     repeated run creates nothing new."""
     today = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
     return services.scan(today, trigger=ScanRun.Trigger.SCHEDULE)
+
+
+@shared_task(name="oversight.remind_and_escalate", acks_late=True, reject_on_worker_lost=True)
+def remind_and_escalate(as_of: str | None = None) -> dict:
+    """Reminders for instruments without a reply at their deadline, and reports up 15 days (policy) after a
+    reminder without reply, as of ``as_of`` (ISO date; the Beijing date today when beat calls it). Idempotent."""
+    from . import instruments
+
+    today = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    return instruments.remind_and_escalate(as_of=today)

@@ -175,6 +175,34 @@ def _finding(w):
     return {"pk": finding.pk}
 
 
+def _instrument(w):
+    """A recommendation to the police station, resting on the finding about the sealed person's file, issued
+    and replied to with an attachment."""
+    from oversight import instruments
+    from oversight.models import Finding, Instrument
+
+    instrument = Instrument.objects.order_by("pk").first()
+    if instrument is None:
+        finding = Finding.objects.get(pk=_finding(w)["pk"])
+        now = dt.datetime(2026, 6, 11, 10, 0, tzinfo=dt.timezone.utc)
+        instrument = instruments.draft_instrument(
+            user=w.cast.supervisor_x, kind="recommendation", agency=w.police_x, facts="该局未按期接收封存通知书",
+            legal_basis="《人民检察院刑事诉讼规则》第五百五十二条", correction_required="建立封存通知书接收登记制度",
+            findings=[finding] if finding.agency_id == w.police_x.pk else [], now=now)
+        instruments.issue_instrument(instrument, user=w.cast.supervisor_x, today=TODAY + dt.timedelta(days=10))
+        instruments.reply_to_instrument(instrument, user=w.users["police_x"], outcome="adopted",
+                                        actions="已建立接收登记制度并补登全部通知书", today=TODAY + dt.timedelta(days=12),
+                                        attachments=[("整改报告.pdf", "application/pdf", b"%PDF-1.4 walk")])
+    return {"pk": instrument.pk}
+
+
+def _reply_attachment(w):
+    from oversight.models import ReplyAttachment
+
+    _instrument(w)
+    return {"pk": ReplyAttachment.objects.order_by("pk").first().pk}
+
+
 URLS = {
     "home": None,
     "login": None,
@@ -233,6 +261,21 @@ URLS = {
     "oversight:finding_accept": lambda w: _finding(w),
     "oversight:finding_dismiss": lambda w: _finding(w),
     "oversight:complaint_create": None,
+    "oversight:instrument_list": None,
+    "oversight:instrument_create": None,
+    "oversight:instrument_detail": _instrument,
+    "oversight:instrument_submit": _instrument,
+    "oversight:instrument_approve": _instrument,
+    "oversight:instrument_issue": _instrument,
+    "oversight:instrument_accept": _instrument,
+    "oversight:instrument_reject": _instrument,
+    "oversight:instrument_review_answer": _instrument,
+    "oversight:instrument_close": _instrument,
+    "oversight:inbox": None,
+    "oversight:inbox_detail": _instrument,
+    "oversight:instrument_reply": _instrument,
+    "oversight:instrument_review_request": _instrument,
+    "oversight:reply_attachment": _reply_attachment,
     "oversight:console": None,
     "oversight:console_export": None,
     "oversight:access_log": None,
@@ -249,6 +292,8 @@ SEARCHES = {
     "sealing:charge_list": lambda w: ["?q=盗窃"],
     "queries:request_list": lambda w: ["?tab=decided", "?tab=objections"],
     "oversight:finding_list": lambda w: ["?state=all", "?rule=S-UNDELIVERED", "?source=scan&triage=pending"],
+    "oversight:instrument_list": lambda w: ["?state=open", "?kind=recommendation&escalated=1"],
+    "oversight:instrument_create": lambda w: [f"?finding={_finding(w)['pk']}"],
     "oversight:console": lambda w: ["?first=2026-01&last=2026-12", f"?agency={w.police_x.pk}"],
     "oversight:console_export": lambda w: ["?format=xlsx", "?format=csv&table=3", "?format=csv&table=2"],
     "oversight:access_log": lambda w: ["?action=break_glass", f"?record={w.record.pk}", "?since=2026-01-01"],
