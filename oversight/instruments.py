@@ -323,3 +323,38 @@ def inbox_for(user):
 
 def awaiting_reply_count(user) -> int:
     return inbox_for(user).filter(state__in=AWAITING_REPLY).exclude(kind=InstrumentKind.ORAL).count()
+
+
+# --- the document ---------------------------------------------------------------------------------------
+
+PDF_TITLES = {InstrumentKind.ORAL: "口头纠正意见", InstrumentKind.NOTICE: "纠正违法通知书",
+              InstrumentKind.RECOMMENDATION: "检察建议书"}
+
+
+def render_pdf(instrument: Instrument) -> bytes:
+    """The issued instrument as an A4 document (common/documents.py): the agency, the facts, the legal basis,
+    the correction required, the reply deadline (or the follow-up date), the issuing procuratorate and date.
+    Only the text the supervisor wrote is printed; no finding's objects are."""
+    from common.documents import _start, cn_date, printable
+
+    if instrument.issued_on is None:
+        raise OversightError(gettext_noop("Only an issued instrument has a document."))
+    agency = printable(instrument.procuratorate.name)
+    pdf = _start(PDF_TITLES[instrument.kind], serial=instrument.serial, agency=agency, issued=instrument.issued_on)
+    pdf.salutation(printable(instrument.agency.name))
+    pdf.paragraph(printable(instrument.facts))
+    if instrument.kind == InstrumentKind.RECOMMENDATION:
+        pdf.paragraph(printable(f"根据{instrument.legal_basis}，本院提出如下检察建议："))
+    else:
+        pdf.paragraph(printable(f"根据{instrument.legal_basis}，本院要求你单位予以纠正："))
+    pdf.paragraph(printable(instrument.correction_required))
+    if instrument.kind == InstrumentKind.ORAL:
+        closing = f"本院将于{cn_date(instrument.follow_up_on)}前跟踪纠正情况。"
+    else:
+        closing = f"请于{cn_date(instrument.deadline)}前将纠正（落实）情况书面回复本院。"
+        if instrument.kind == InstrumentKind.NOTICE:
+            closing += "你单位对本通知书有异议的，可以在收到后要求本院复查。"
+    pdf.closing(closing, agency=agency, issued=instrument.issued_on)
+    if instrument.copy_to:
+        pdf.notes([printable(f"抄送：{instrument.copy_to}")])
+    return pdf.finish()

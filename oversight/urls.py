@@ -25,6 +25,7 @@ urlpatterns = [
     path("instruments/<int:pk>/reject/", vi.instrument_reject, name="instrument_reject"),
     path("instruments/<int:pk>/review/", vi.instrument_review_answer, name="instrument_review_answer"),
     path("instruments/<int:pk>/close/", vi.instrument_close, name="instrument_close"),
+    path("instruments/<int:pk>/pdf/", vi.instrument_pdf, name="instrument_pdf"),
     path("inbox/", vi.inbox, name="inbox"),
     path("inbox/<int:pk>/", vi.inbox_detail, name="inbox_detail"),
     path("inbox/<int:pk>/reply/", vi.instrument_reply, name="instrument_reply"),

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N
 from django.views.decorators.http import require_http_methods
 
 from sealing.history import history_entries
@@ -21,7 +22,7 @@ from sealing.history import history_entries
 from . import instruments, permissions, presentation, selectors
 from .forms import (InstrumentForm, IssueForm, NoteForm, RejectReplyForm, ReplyForm, ReviewAnswerForm,
                     ReviewRequestForm)
-from .models import Finding, InstrumentKind, InstrumentState, ReplyAttachment
+from .models import Instrument, InstrumentKind, InstrumentState, ReplyAttachment
 from .services import OversightError
 from .views import supervisor_required
 
@@ -142,24 +143,26 @@ def instrument_detail(request, pk):
 
 ACTIONS = {
     # name: (permission, title, what happens, button)
-    "submit": (permissions.can_submit_instrument, "Submit for approval",
-               "The notice goes to a second supervisor with the approver right; it cannot be edited meanwhile.",
-               "Submit for approval"),
-    "approve": (permissions.can_approve_instrument, "Approve the correction notice",
-                "You approve the notice as drafted; a supervisor of your procuratorate then issues it.", "Approve"),
-    "issue": (permissions.can_issue_instrument, "Issue",
-              "The instrument is issued to the agency today and appears in its inbox; it can no longer be changed.",
-              "Issue"),
-    "accept": (permissions.can_decide_reply, "Accept the reply",
-               "The agency's reply is accepted and the instrument is closed.", "Accept and close"),
-    "reject": (permissions.can_decide_reply, "Reject the reply",
-               "The reply goes back to the agency with your reasons and a new deadline; reminder and report up run "
-               "from the new deadline.", "Reject"),
-    "review": (permissions.can_answer_review, "Answer the review",
-               "Upheld: the notice stands and the agency owes its reply by the deadline (past it, it is reminded and "
-               "reported up). Withdrawn: the notice ends.", "Answer"),
-    "close": (permissions.can_close_oral, "Close the oral correction",
-              "The follow-up found the violation corrected; the oral correction is closed.", "Close"),
+    "submit": (permissions.can_submit_instrument, N("Submit for approval"),
+               N("The notice goes to a second supervisor with the approver right; it cannot be edited meanwhile."),
+               N("Submit for approval")),
+    "approve": (permissions.can_approve_instrument, N("Approve the correction notice"),
+                N("You approve the notice as drafted; a supervisor of your procuratorate then issues it."),
+                N("Approve")),
+    "issue": (permissions.can_issue_instrument, N("Issue"),
+              N("The instrument is issued to the agency today and appears in its inbox; it can no longer be "
+                "changed."),
+              N("Issue")),
+    "accept": (permissions.can_decide_reply, N("Accept the reply"),
+               N("The agency's reply is accepted and the instrument is closed."), N("Accept and close")),
+    "reject": (permissions.can_decide_reply, N("Reject the reply"),
+               N("The reply goes back to the agency with your reasons and a new deadline; reminder and report up "
+                 "run from the new deadline."), N("Reject")),
+    "review": (permissions.can_answer_review, N("Answer the review"),
+               N("Upheld: the notice stands and the agency owes its reply by the deadline (past it, it is reminded "
+                 "and reported up). Withdrawn: the notice ends."), N("Answer")),
+    "close": (permissions.can_close_oral, N("Close the oral correction"),
+              N("The follow-up found the violation corrected; the oral correction is closed."), N("Close")),
 }
 
 
@@ -279,7 +282,7 @@ def _inbox_allowed(user) -> bool:
 @login_required
 def inbox(request):
     if not _inbox_allowed(request.user):
-        return _forbidden(request, "Only the users of an agency read the instruments addressed to it.")
+        return _forbidden(request, N("Only the users of an agency read the instruments addressed to it."))
     today = timezone.localdate()
     items = instruments.inbox_for(request.user).order_by("-issued_on", "-pk")
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -368,3 +371,25 @@ def _quote(name: str) -> str:
     from urllib.parse import quote
 
     return quote(name)
+
+
+@login_required
+def instrument_pdf(request, pk):
+    """The issued instrument's document, for the agency addressed and the supervisors who see it."""
+    from django.utils.http import content_disposition_header
+
+    instrument = get_object_or_404(Instrument.objects.select_related("agency", "procuratorate"), pk=pk)
+    if not permissions.can_see_instrument(request.user, instrument)[0]:
+        raise Http404
+    try:
+        pdf = instruments.render_pdf(instrument)
+    except OversightError as exc:
+        messages.error(request, _(str(exc)))
+        target = "oversight:inbox_detail" if permissions.is_addressee(request.user, instrument) else \
+            "oversight:instrument_detail"
+        return redirect(target, pk=instrument.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, f"{instrument.serial}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -271,6 +271,7 @@ URLS = {
     "oversight:instrument_reject": _instrument,
     "oversight:instrument_review_answer": _instrument,
     "oversight:instrument_close": _instrument,
+    "oversight:instrument_pdf": _instrument,
     "oversight:inbox": None,
     "oversight:inbox_detail": _instrument,
     "oversight:instrument_reply": _instrument,

@@ -23,10 +23,11 @@ INSTRUMENT_URLS = {"oversight:instrument_list", "oversight:instrument_create", "
                    "oversight:instrument_submit", "oversight:instrument_approve", "oversight:instrument_issue",
                    "oversight:instrument_accept", "oversight:instrument_reject", "oversight:instrument_review_answer",
                    "oversight:instrument_close", "oversight:inbox", "oversight:inbox_detail",
-                   "oversight:instrument_reply", "oversight:instrument_review_request", "oversight:reply_attachment"}
+                   "oversight:instrument_reply", "oversight:instrument_review_request", "oversight:reply_attachment",
+                   "oversight:instrument_pdf"}
 SUPERVISOR_URLS = ["instrument_detail", "instrument_submit", "instrument_approve", "instrument_issue",
                    "instrument_accept", "instrument_reject", "instrument_review_answer", "instrument_close"]
-AGENCY_URLS = ["inbox_detail", "instrument_reply", "instrument_review_request"]
+AGENCY_URLS = ["inbox_detail", "instrument_reply", "instrument_review_request", "instrument_pdf"]
 
 
 def test_every_instrument_url_is_in_the_shared_walk():
@@ -164,6 +165,8 @@ def test_agency_users_reach_only_their_inbox_of_the_supervision_pages(cast, othe
     if who == "police_clerk_x":
         assert client.get(reverse("oversight:inbox_detail", args=[notice.pk])).status_code == 200
         assert client.get(reverse("oversight:instrument_reply", args=[notice.pk])).status_code == 200
+        pdf = client.get(reverse("oversight:instrument_pdf", args=[notice.pk]))
+        assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
 
 def test_the_upper_procuratorate_sees_what_was_reported_to_it(cast, others, notice, client):
@@ -184,3 +187,19 @@ def test_the_upper_procuratorate_sees_what_was_reported_to_it(cast, others, noti
     assert client.get(reverse("oversight:instrument_detail", args=[notice.pk])).status_code == 200
     client.force_login(cast.supervisor_y)
     assert notice.serial not in client.get(reverse("oversight:instrument_list")).content.decode()
+
+
+def test_the_document_prints_what_the_supervisor_wrote(cast, others, notice, client):
+    from tests.queries.test_documents import text
+
+    client.force_login(cast.supervisor_x)
+    body = text(bytes(client.get(reverse("oversight:instrument_pdf", args=[notice.pk])).content))
+    squeezed = "".join(body.split())
+    for expected in ("纠正违法通知书", notice.serial, "越秀区公安分局", FACTS, CORRECTION, "越秀区人民检察院",
+                     f"{notice.deadline.year}年{notice.deadline.month}月{notice.deadline.day}日"):
+        assert "".join(expected.split()) in squeezed, expected
+    draft = instruments.draft_instrument(user=cast.supervisor_x, kind="recommendation", agency=others.police_x,
+                                         facts=FACTS, legal_basis=BASIS, correction_required=CORRECTION,
+                                         now=at(TODAY))
+    response = client.get(reverse("oversight:instrument_pdf", args=[draft.pk]))
+    assert response.status_code == 302  # a draft has no document yet
