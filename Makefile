@@ -27,8 +27,10 @@ messages: install
 	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
+# The sweep benchmark measures PostgreSQL (DATABASE_URL=postgres://…) and says so on SQLite.
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/sweep.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles

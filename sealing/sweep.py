@@ -13,14 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from . import notices, services
 from .models import (
-    HIDDEN_STATES, Defendant, FileStatus, Record, SealingFile, SealingNotice, SweepChunk, SweepFailure, SweepRun,
+    HIDDEN_STATES, Defendant, FileStatus, IllegalTransition, Record, SealingFile, SealingNotice, SweepChunk,
+    SweepFailure, SweepRun,
 )
 from .selectors import RETRO_CUTOFF
 
@@ -63,7 +65,11 @@ def retro_files():
 def _is_due(file: SealingFile, as_of: dt.date) -> bool:
     if file.next_change is not None and file.next_change <= as_of:
         return True
-    return notice_backlog(as_of).filter(pk=file.pk).exists()
+    return _in_backlog(file.pk, as_of)
+
+
+def _in_backlog(file_id: int, as_of: dt.date) -> bool:
+    return notice_backlog(as_of).filter(pk=file_id).exists()
 
 
 # --- a run ------------------------------------------------------------------------------------------
@@ -118,41 +124,66 @@ def process(chunk, item_id: int) -> None:
 
 
 def finish_chunk(chunk) -> None:
+    """The chunk is done: counted once, and the run finished with its last chunk, in one transaction (the
+    run's row, locked by the first update, makes concurrent last chunks see each other's count)."""
     with transaction.atomic():
         if SweepChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(done_at=timezone.now()) != 1:
             return
         SweepRun.objects.filter(pk=chunk.run_id).update(processed=F("processed") + len(chunk.ids),
                                                          chunks_done=F("chunks_done") + 1)
-    SweepRun.objects.filter(pk=chunk.run_id, chunks_done__gte=F("chunks"), state=SweepRun.State.RUNNING).update(
-        state=SweepRun.State.FINISHED, finished_at=timezone.now())
+        finish_if_done(chunk.run_id)
+
+
+def finish_if_done(run_id: int) -> bool:
+    """A running run whose chunks are all done is finished (also when some of its files failed)."""
+    return bool(SweepRun.objects.filter(pk=run_id, chunks_done__gte=F("chunks"), chunks__gt=0,
+                                        state=SweepRun.State.RUNNING).update(
+        state=SweepRun.State.FINISHED, finished_at=timezone.now()))
 
 
 def split_chunk(chunk, done_ids: list[int]) -> "SweepChunk":
     """A chunk that ran out of time: it keeps what it did; the rest becomes a new chunk of the run."""
-    rest = [i for i in chunk.ids if i not in set(done_ids)]
+    done = set(done_ids)
+    rest = [i for i in chunk.ids if i not in done]
     with transaction.atomic():
         locked = SweepChunk.objects.select_for_update().get(pk=chunk.pk)
         number = (SweepChunk.objects.filter(run_id=chunk.run_id).order_by("-number")
                   .values_list("number", flat=True).first() or 0) + 1
         new = SweepChunk.objects.create(run_id=chunk.run_id, number=number, kind=chunk.kind, ids=rest)
-        locked.ids = list(done_ids)
+        locked.ids = [i for i in chunk.ids if i in done]
         locked.save(update_fields=["ids"])
         SweepRun.objects.filter(pk=chunk.run_id).update(chunks=F("chunks") + 1)
     finish_chunk(locked)
     return new
 
 
+def give_up(chunk, item_id: int, message: str) -> None:
+    """An item that alone took a chunk's whole time: the run lists it as failed and goes on without it."""
+    file_id = item_id if chunk.kind == "files" else None
+    _fail(chunk.run, file_id, message if file_id else f"defendant {item_id}: {message}")
+
+
+def stalled_runs(*, now: dt.datetime, after: dt.timedelta):
+    """Runs still running long after they started (``after``: longer than a chunk may take, plus the
+    broker's redelivery delay): a chunk's task was lost (a hard time limit, a purged queue) or the run was
+    never planned. Handing them to the tasks again is harmless: a chunk done already is skipped, and its
+    files are locked and re-checked one by one."""
+    return SweepRun.objects.filter(state=SweepRun.State.RUNNING, started_at__lt=now - after)
+
+
 def _count(run: SweepRun, **fields) -> None:
     SweepRun.objects.filter(pk=run.pk).update(**{name: F(name) + value for name, value in fields.items() if value})
 
 
-def _fail(run: SweepRun, file_id, error: Exception) -> None:
-    log.exception("sweep %s: file %s failed", run.pk, file_id)
-    message = f"{type(error).__name__}: {error}"[:300]
+def _fail(run: SweepRun, file_id, message: str) -> None:
     with transaction.atomic():
         file = SealingFile.objects.filter(pk=file_id).first() if file_id else None
-        SweepFailure.objects.create(run=run, sealing_file=file, message=message)
+        SweepFailure.objects.create(run=run, sealing_file=file, message=message[:300])
         _count(run, failed=1)
+
+
+def _error(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
 
 
 def _lock(queryset):
@@ -162,46 +193,79 @@ def _lock(queryset):
     return queryset.select_for_update()
 
 
+def _work_since(file_id: int, since: dt.datetime) -> dict:
+    """The record seals and notices of the file stamped since ``since`` (this pass's own), in one query."""
+    return SealingFile.objects.filter(pk=file_id).aggregate(
+        copies=Count("seals", filter=Q(seals__sealed_at__gte=since), distinct=True),
+        sent=Count("notices", filter=Q(notices__sent_at__gte=since), distinct=True))
+
+
 def _process_defendant(run: SweepRun, defendant_id: int) -> None:
     try:
         with transaction.atomic():
-            defendant = _lock(Defendant.objects.filter(pk=defendant_id, sealing_file__isnull=True)).first()
-            if defendant is None:
-                return  # evaluated meanwhile (another run, a clerk)
+            defendant = _lock(Defendant.objects.filter(pk=defendant_id, sealing_file__isnull=True)).select_related(
+                "case", "person").first()
+            # a file created meanwhile (another run, a clerk) is seen by a fresh statement once the row is ours
+            if defendant is None or SealingFile.objects.filter(defendant_id=defendant_id).exists():
+                return
             file, _applied = services.evaluate_file(defendant, as_of=run.as_of,
                                                     reason=gettext_noop("evaluated by the sealing sweep"))
             _count(run, changed=1, **{COUNTED.get(file.status, "other"): 1})
+    except SoftTimeLimitExceeded:
+        raise  # the task cuts the chunk here; this defendant's transaction is rolled back and goes to the rest
     except Exception as error:  # noqa: BLE001 — one file's failure is recorded; the run goes on
-        _fail(run, None, error)
+        log.exception("sweep %s: defendant %s failed", run.pk, defendant_id)
+        _fail(run, None, f"defendant {defendant_id}: {_error(error)}")
 
 
 def _process_file(run: SweepRun, file_id: int) -> None:
+    refused = ""
     try:
         with transaction.atomic():
+            # the facts evaluate_file reads come with the lock: the defendant, its case and person
             file = _lock(SealingFile.objects.filter(pk=file_id)).select_related(
-                "defendant__case__agency", "defendant__person", "policy").first()
+                "defendant__case", "defendant__person").first()
             if file is None:
                 return  # locked by another worker, which processes it
             retro = run.retro and file.status not in HIDDEN_STATES
             if not retro and not _is_due(file, run.as_of):
                 return  # done already (a second run, a redelivered chunk)
             before = file.status
-            seals_before = file.seals.count()
-            notices_before = file.notices.count()
+            started = timezone.now()
             file, applied = services.evaluate_file(file.defendant, as_of=run.as_of,
                                                    reason=gettext_noop("re-evaluated by the sealing sweep"))
-            if file.hidden:
-                notices.seal_and_notify(file, as_of=run.as_of)
-            copies = file.seals.count() - seals_before
-            sent = file.notices.count() - notices_before
             moved = file.status != before
-            if moved or copies or sent:
-                outcome = COUNTED.get(file.status, "other") if moved else None
-                _count(run, changed=1, copies_sealed=copies, notices=sent, **({outcome: 1} if outcome else {}))
             if not applied:
-                log.info("sweep %s: file %s may not move as the rules say", run.pk, file_id)
+                refused = _refused_move(file, run.as_of)
+            else:
+                # a file that moved was sealed and notified by evaluate_file; one that did not may still owe
+                # the backlog's work: a copy registered later (another agency's, or the deciding agency's)
+                if file.hidden and not moved and _in_backlog(file.pk, run.as_of):
+                    notices.seal_and_notify(file, as_of=run.as_of)
+                work = _work_since(file.pk, started)
+                if moved or work["copies"] or work["sent"]:
+                    outcome = COUNTED.get(file.status, "other") if moved else None
+                    _count(run, changed=1, copies_sealed=work["copies"], notices=work["sent"],
+                           **({outcome: 1} if outcome else {}))
+    except SoftTimeLimitExceeded:
+        raise  # the task cuts the chunk here; this file's transaction is rolled back and goes to the rest
     except Exception as error:  # noqa: BLE001 — one file's failure is recorded; the run goes on
-        _fail(run, file_id, error)
+        log.exception("sweep %s: file %s failed", run.pk, file_id)
+        _fail(run, file_id, _error(error))
+    if refused:
+        # the rules give a status the file may not move to: never swallowed, the run lists it (and the next
+        # run again, the file staying due, until someone acts on it)
+        log.warning("sweep %s: file %s: %s", run.pk, file_id, refused)
+        _fail(run, file_id, refused)
+
+
+def _refused_move(file: SealingFile, as_of: dt.date) -> str:
+    from .policy import current_policy_version
+    from .rules import evaluate
+
+    policy = file.policy or current_policy_version()
+    target = evaluate(services.facts_for(file.defendant), policy.to_policy(), as_of).status
+    return str(IllegalTransition(file.status, target))
 
 
 def summary(run: SweepRun) -> dict:
@@ -209,7 +273,11 @@ def summary(run: SweepRun) -> dict:
     return {
         "run": run.pk,
         "as_of": run.as_of.isoformat(),
+        "trigger": run.trigger,
+        "retro": run.retro,
         "state": run.state,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
         "selected": run.total,
         "processed": run.processed,
         "changed": run.changed,
