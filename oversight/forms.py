@@ -236,3 +236,10 @@ class ReviewRequestForm(forms.Form):
 
     def clean_reason(self):
         return _substance(self.cleaned_data["reason"], _("Give the grounds for review in at least ten characters."))
+
+
+class DraftEditForm(forms.Form):
+    facts = InstrumentForm.base_fields["facts"]
+    legal_basis = InstrumentForm.base_fields["legal_basis"]
+    correction_required = InstrumentForm.base_fields["correction_required"]
+    copy_to = InstrumentForm.base_fields["copy_to"]

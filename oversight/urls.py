@@ -18,6 +18,7 @@ urlpatterns = [
     path("instruments/", vi.instrument_list, name="instrument_list"),
     path("instruments/new/", vi.instrument_create, name="instrument_create"),
     path("instruments/<int:pk>/", vi.instrument_detail, name="instrument_detail"),
+    path("instruments/<int:pk>/edit/", vi.instrument_edit, name="instrument_edit"),
     path("instruments/<int:pk>/submit/", vi.instrument_submit, name="instrument_submit"),
     path("instruments/<int:pk>/approve/", vi.instrument_approve, name="instrument_approve"),
     path("instruments/<int:pk>/issue/", vi.instrument_issue, name="instrument_issue"),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from sealing.history import history_entries
 
 from . import instruments, permissions, presentation, selectors
-from .forms import (InstrumentForm, IssueForm, NoteForm, RejectReplyForm, ReplyForm, ReviewAnswerForm,
+from .forms import (DraftEditForm, InstrumentForm, IssueForm, NoteForm, RejectReplyForm, ReplyForm, ReviewAnswerForm,
                     ReviewRequestForm)
 from .models import Instrument, InstrumentKind, InstrumentState, ReplyAttachment
 from .services import OversightError
@@ -111,6 +111,34 @@ def instrument_create(request):
     return render(request, "oversight/instrument_form.html", {"form": form})
 
 
+@supervisor_required
+@require_http_methods(["GET", "POST"])
+def instrument_edit(request, pk):
+    """Correct the texts of a draft (kind, agency and findings stay; a wrong one is drafted anew)."""
+    instrument = _instrument(request, pk)
+    ok, reason = permissions.can_edit_instrument(request.user, instrument)
+    if not ok:
+        messages.error(request, _(reason))
+        return redirect("oversight:instrument_detail", pk=instrument.pk)
+    initial = {name: getattr(instrument, name) for name in ("facts", "legal_basis", "correction_required", "copy_to")}
+    form = DraftEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            instruments.edit_draft(instrument, user=request.user, **form.cleaned_data)
+        except OversightError as exc:
+            form.add_error(None, _(str(exc)))
+        else:
+            messages.success(request, _("Draft %(serial)s saved.") % {"serial": instrument.serial})
+            return redirect("oversight:instrument_detail", pk=instrument.pk)
+    elif request.method == "POST":
+        messages.error(request, _("Nothing was saved: please correct the fields marked below."))
+    return render(request, "oversight/instrument_action.html", {
+        "instrument": instrument, "form": form, "title": _("Edit the draft"),
+        "explanation": _("Only the texts of a draft are edited; the kind, the agency and the findings stay."),
+        "button": _("Save the draft"), "cancel": "oversight:instrument_detail",
+    })
+
+
 def _detail_context(request, instrument, *, as_agency: bool):
     user = request.user
     today = timezone.localdate()
@@ -125,6 +153,7 @@ def _detail_context(request, instrument, *, as_agency: bool):
     if not as_agency:
         context.update({
             "findings": [{"finding": f, "summary": presentation.summary(f)} for f in instrument.findings.all()],
+            "can_edit": permissions.can_edit_instrument(user, instrument)[0],
             "can_submit": permissions.can_submit_instrument(user, instrument)[0],
             "can_approve": permissions.can_approve_instrument(user, instrument)[0],
             "can_issue": permissions.can_issue_instrument(user, instrument)[0],

@@ -264,6 +264,7 @@ URLS = {
     "oversight:instrument_list": None,
     "oversight:instrument_create": None,
     "oversight:instrument_detail": _instrument,
+    "oversight:instrument_edit": _instrument,
     "oversight:instrument_submit": _instrument,
     "oversight:instrument_approve": _instrument,
     "oversight:instrument_issue": _instrument,

@@ -24,8 +24,8 @@ INSTRUMENT_URLS = {"oversight:instrument_list", "oversight:instrument_create", "
                    "oversight:instrument_accept", "oversight:instrument_reject", "oversight:instrument_review_answer",
                    "oversight:instrument_close", "oversight:inbox", "oversight:inbox_detail",
                    "oversight:instrument_reply", "oversight:instrument_review_request", "oversight:reply_attachment",
-                   "oversight:instrument_pdf"}
-SUPERVISOR_URLS = ["instrument_detail", "instrument_submit", "instrument_approve", "instrument_issue",
+                   "oversight:instrument_pdf", "oversight:instrument_edit"}
+SUPERVISOR_URLS = ["instrument_detail", "instrument_edit", "instrument_submit", "instrument_approve", "instrument_issue",
                    "instrument_accept", "instrument_reject", "instrument_review_answer", "instrument_close"]
 AGENCY_URLS = ["inbox_detail", "instrument_reply", "instrument_review_request", "instrument_pdf"]
 
@@ -71,6 +71,10 @@ def test_a_supervisor_drafts_from_a_finding_and_a_second_supervisor_approves_thr
     assert list(inst.findings.values_list("pk", flat=True)) == [finding.pk]
     detail = client.get(response["Location"]).content.decode()
     assert 'data-testid="submit"' in detail and 'data-testid="issue"' not in detail
+    client.post(reverse("oversight:instrument_edit", args=[inst.pk]), {
+        "facts": FACTS + "，至今未予纠正", "legal_basis": BASIS, "correction_required": CORRECTION, "copy_to": "广州市公安局"})
+    inst.refresh_from_db()
+    assert inst.facts.endswith("至今未予纠正") and inst.copy_to == "广州市公安局"
     client.post(reverse("oversight:instrument_submit", args=[inst.pk]))
     detail = client.get(response["Location"]).content.decode()
     assert 'data-testid="approve"' not in detail  # the drafter does not approve
@@ -84,6 +88,10 @@ def test_a_supervisor_drafts_from_a_finding_and_a_second_supervisor_approves_thr
     inst.refresh_from_db()
     assert inst.state == InstrumentState.ISSUED and inst.approved_by == chief_x
     assert inst.issued_on is not None and inst.deadline == inst.issued_on + dt.timedelta(days=15)
+    response = client.post(reverse("oversight:instrument_edit", args=[inst.pk]), {
+        "facts": "发出后试图修改事实内容", "legal_basis": BASIS, "correction_required": CORRECTION, "copy_to": ""})
+    inst.refresh_from_db()
+    assert response.status_code == 302 and inst.facts.endswith("至今未予纠正")  # issued: no longer edited
 
 
 def test_the_police_clerk_replies_from_the_inbox_and_the_supervisor_rejects_then_accepts(cast, others, notice,
