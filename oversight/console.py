@@ -105,6 +105,13 @@ class Period:
         return months
 
 
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day`` in the project's time zone (Beijing)."""
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def _month(value) -> dt.date:
     return value if type(value) is dt.date else value.date()
 
@@ -167,7 +174,7 @@ def overrides_and_disclosures(agencies, period: Period) -> dict:
 def reads_of_sealed_content(agencies, period: Period) -> dict:
     """{(agency id of the reader, month): {"reads": n}} from the access log."""
     rows = (AccessLog.objects
-            .filter(user__agency__in=agencies, at__date__gte=period.first, at__date__lt=period.end)
+            .filter(user__agency__in=agencies, at__gte=day_start(period.first), at__lt=day_start(period.end))
             .annotate(month=_trunc("at")).values("user__agency_id", "month").annotate(reads=Count("pk")))
     return _by(rows, ("user__agency_id", "month"))
 

@@ -235,10 +235,11 @@ class AccessLogFilterForm(forms.Form):
             reads = reads.filter(permit_id=data["permit"])
         if data["action"]:
             reads = reads.filter(action=data["action"])
+        # bounds as moments (Beijing midnight), so the index on ``at`` serves the range
         if data["since"]:
-            reads = reads.filter(at__date__gte=data["since"])
+            reads = reads.filter(at__gte=console.day_start(data["since"]))
         if data["until"]:
-            reads = reads.filter(at__date__lte=data["until"])
+            reads = reads.filter(at__lt=console.day_start(data["until"] + dt.timedelta(days=1)))
         return reads
 
 
