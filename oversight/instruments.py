@@ -358,3 +358,31 @@ def render_pdf(instrument: Instrument) -> bytes:
     if instrument.copy_to:
         pdf.notes([printable(f"抄送：{instrument.copy_to}")])
     return pdf.finish()
+
+
+ORAL_REPEAT_COUNT = 3  # RULES.md §5: three oral corrections of the same kind at one agency within a year
+
+
+def oral_repeats(instruments_qs, *, as_of: dt.date) -> list[dict]:
+    """Agencies that received ``ORAL_REPEAT_COUNT`` or more oral corrections of the same kind (the rule of
+    the findings they rest on; "" for those drafted freely) issued within the year up to ``as_of``: for each,
+    the proposal to issue a written correction notice. Agencies that got a correction notice or a
+    recommendation since the last of those oral corrections are left out."""
+    since = as_of - relativedelta(years=1)
+    orals = (instruments_qs.filter(kind=InstrumentKind.ORAL, issued_on__gt=since, issued_on__lte=as_of)
+             .exclude(state=InstrumentState.WITHDRAWN).select_related("agency").prefetch_related("findings"))
+    groups: dict[tuple[int, str], list[Instrument]] = {}
+    for oral in orals:
+        rules_ = {f.rule for f in oral.findings.all()} or {""}
+        for rule in rules_:
+            groups.setdefault((oral.agency_id, rule), []).append(oral)
+    proposals = []
+    for (agency_id, rule), items in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        if len(items) < ORAL_REPEAT_COUNT:
+            continue
+        last = max(i.issued_on for i in items)
+        if instruments_qs.filter(agency_id=agency_id, issued_on__gte=last).exclude(kind=InstrumentKind.ORAL).exists():
+            continue
+        proposals.append({"agency": items[0].agency, "rule": rule, "count": len(items), "last": last,
+                          "serials": sorted(i.serial for i in items)})
+    return proposals

@@ -70,8 +70,11 @@ def instrument_list(request):
     if kind in InstrumentKind.values:
         items = items.filter(kind=kind)
     page = Paginator(items.order_by("-drafted_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    proposals = [p for p in instruments.oral_repeats(
+        instruments.instruments_for(user).filter(region_id__in=permissions.supervised_region_ids(user)), as_of=today)
+        if permissions.can_draft_instrument(user, p["agency"])[0]]
     return render(request, "oversight/instrument_list.html", {
-        "page": page, "rows": _rows(page, today), "states": InstrumentState.choices, "kinds": InstrumentKind.choices,
+        "page": page, "rows": _rows(page, today), "proposals": proposals, "states": InstrumentState.choices, "kinds": InstrumentKind.choices,
         "state": state, "kind": kind, "escalated": request.GET.get("escalated") == "1",
         "can_draft": permissions.can_draft_instrument(user)[0],
     })
@@ -87,6 +90,11 @@ def instrument_create(request):
     agencies = selectors.supervised_agencies(user)
     findings = selectors.findings_for(user).filter(agency__isnull=False, state="open").order_by("-detected_on")
     initial = {}
+    if request.GET.get("kind") in InstrumentKind.values:
+        initial["kind"] = request.GET["kind"]
+    agency_pk = request.GET.get("agency", "")
+    if agency_pk.isdigit():
+        initial["agency"] = agencies.filter(pk=agency_pk).first()
     chosen = [pk for pk in request.GET.getlist("finding") if pk.isdigit()]
     if chosen:
         picked = list(findings.filter(pk__in=chosen))

@@ -229,3 +229,28 @@ def test_the_scheduled_task_takes_the_date_as_an_argument(cast, chief_x):
 
     notice = issued_notice(cast, chief_x)
     assert remind_and_escalate(as_of=notice.deadline.isoformat()) == {"reminded": 1, "escalated": 0}
+
+
+def test_three_oral_corrections_of_a_kind_within_a_year_propose_a_written_notice(cast, chief_x):
+    def oral(day, rule=""):
+        findings = []
+        if rule:
+            findings = [services.enter_complaint(user=cast.supervisor_x, source="hotline", agency=cast.agency_a,
+                                                 received_on=day, description="群众反映法院未按期封存记录",
+                                                 rule=rule, today=day)]
+        inst = instruments.draft_instrument(user=cast.supervisor_x, kind=InstrumentKind.ORAL, agency=cast.agency_a,
+                                            facts=FACTS, legal_basis=BASIS, correction_required=CORRECTION,
+                                            findings=findings, now=at(day))
+        return instruments.issue_instrument(inst, user=cast.supervisor_x, today=day)
+
+    oral(dt.date(2025, 5, 1), "S-UNSEALED")  # more than a year before TODAY
+    oral(dt.date(2025, 9, 1), "S-UNSEALED")
+    oral(dt.date(2026, 1, 1), "S-UNSEALED")
+    oral(dt.date(2026, 3, 1), "S-QUERY-LATE")
+    everything = Instrument.objects.all()
+    assert instruments.oral_repeats(everything, as_of=TODAY) == []
+    oral(dt.date(2026, 5, 1), "S-UNSEALED")
+    [proposal] = instruments.oral_repeats(everything, as_of=TODAY)
+    assert proposal["agency"] == cast.agency_a and proposal["rule"] == "S-UNSEALED" and proposal["count"] == 3
+    notice = issued_notice(cast, chief_x)  # the written notice follows: no proposal any more
+    assert notice.issued_on == TODAY and instruments.oral_repeats(everything, as_of=TODAY) == []

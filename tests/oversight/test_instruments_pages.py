@@ -211,3 +211,21 @@ def test_the_document_prints_what_the_supervisor_wrote(cast, others, notice, cli
                                          now=at(TODAY))
     response = client.get(reverse("oversight:instrument_pdf", args=[draft.pk]))
     assert response.status_code == 302  # a draft has no document yet
+
+
+def test_the_list_proposes_a_written_notice_after_three_oral_corrections(cast, others, client, monkeypatch):
+    from oversight import views_instruments
+
+    monkeypatch.setattr(views_instruments.timezone, "localdate", lambda: TODAY)  # the page's clock, fixed
+    for day in (dt.date(2026, 1, 5), dt.date(2026, 3, 5), dt.date(2026, 5, 5)):
+        oral = instruments.draft_instrument(user=cast.supervisor_x, kind="oral_correction", agency=others.police_x,
+                                            facts=FACTS, legal_basis=BASIS, correction_required=CORRECTION,
+                                            now=at(day))
+        instruments.issue_instrument(oral, user=cast.supervisor_x, today=day)
+    client.force_login(cast.supervisor_x)
+    page = client.get(reverse("oversight:instrument_list")).content.decode()
+    assert 'data-testid="oral-repeat"' in page and f"agency={others.police_x.pk}" in page
+    form = client.get(reverse("oversight:instrument_create") + f"?kind=correction_notice&agency={others.police_x.pk}")
+    assert form.context["form"].initial["agency"] == others.police_x
+    client.force_login(cast.supervisor_y)
+    assert 'data-testid="oral-repeat"' not in client.get(reverse("oversight:instrument_list")).content.decode()
