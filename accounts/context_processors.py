@@ -42,6 +42,12 @@ def _supervises(user) -> bool:
     return can_supervise(user)[0]
 
 
+def _reads_access_log(user) -> bool:
+    from oversight.console import can_read_access_log
+
+    return can_read_access_log(user)[0]
+
+
 def _instrument_inbox_label(user):
     """"Instruments to my agency" once one was issued to it, with the number awaiting a reply."""
     from django.utils.html import format_html
@@ -82,6 +88,8 @@ def navigation(request):
     if _supervises(user):  # RULES.md §5: only supervisors at a procuratorate supervise
         items.append({"label": _("Supervision"), "url": reverse("oversight:index"), "active": False})
         items.append({"label": _("Instruments"), "url": reverse("oversight:instrument_list"), "active": False})
+    if not _supervises(user) and _reads_access_log(user):  # the auditor's one page
+        items.append({"label": _("Access log"), "url": reverse("oversight:access_log"), "active": False})
     label = _instrument_inbox_label(user)
     if label:  # the agency's inbox of instruments (correction notices, recommendations) addressed to it
         items.append({"label": label, "url": reverse("oversight:inbox"), "active": False})

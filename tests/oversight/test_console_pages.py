@@ -170,3 +170,15 @@ def test_the_access_log_period_runs_from_beijing_midnight_to_midnight(cast, othe
     assert [f'data-read="{r.pk}"' in html for r in (before, first, last)] == [False, True, True]
     refused = client.get(reverse("oversight:access_log"), {"since": "2026-06-02", "until": "2026-06-01"})
     assert 'class="alert alert-danger' in refused.content.decode()
+
+
+def test_the_auditor_finds_the_access_log_in_the_navigation(cast, auditor, client):
+    from django.urls import reverse
+
+    client.force_login(auditor)
+    items = client.get(reverse("oversight:access_log")).context["nav_items"]
+    assert [item["url"] for item in items if item["url"] == reverse("oversight:access_log")] == [
+        reverse("oversight:access_log")]
+    client.force_login(cast.clerk_a)
+    urls = [item["url"] for item in client.get(reverse("sealing:case_list")).context["nav_items"]]
+    assert reverse("oversight:access_log") not in urls
