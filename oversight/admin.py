@@ -1,37 +1,16 @@
 from django.contrib import admin
-from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
+
+from common.admin import VersionedPolicyAdmin
 
 from .models import Finding, OversightPolicy, ScanRun
 
 
 @admin.register(OversightPolicy)
-class OversightPolicyAdmin(SimpleHistoryAdmin):
+class OversightPolicyAdmin(VersionedPolicyAdmin):
     """Policy versions are added, never edited (as the sealing policy)."""
 
     list_display = ("label", "read_volume_threshold", "read_volume_period_days", "created_at", "created_by", "note")
-    readonly_fields = ("version", "created_at", "created_by")
-
-    def get_changeform_initial_data(self, request):
-        current = OversightPolicy.objects.order_by("-version").first()
-        if current is None:
-            return super().get_changeform_initial_data(request)
-        names = [f.name for f in OversightPolicy._meta.concrete_fields if f.editable and f.name not in {"id", "note"}]
-        return {name: getattr(current, name) for name in names}
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @transaction.atomic
-    def save_model(self, request, obj, form, change):
-        latest = OversightPolicy.objects.select_for_update().order_by("-version").first()
-        obj.version = (latest.version if latest else 0) + 1
-        obj.created_by = request.user
-        obj._change_reason = obj.note or "new policy version"
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Finding)

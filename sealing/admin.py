@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from common.admin import VersionedPolicyAdmin
 
 from .models import Charge, SealingFile, SealingPolicy, SweepFailure, SweepRun
 
@@ -16,33 +17,11 @@ class ChargeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SealingPolicy)
-class SealingPolicyAdmin(SimpleHistoryAdmin):
+class SealingPolicyAdmin(VersionedPolicyAdmin):
     """Policy versions are added, never edited: each decision keeps the version it used."""
 
     list_display = ("label", "mode", "micro_definition", "light_max_months", "juvenile_seal_within_days",
                     "created_at", "created_by", "note")
-    readonly_fields = ("version", "created_at", "created_by")
-
-    def get_changeform_initial_data(self, request):
-        current = SealingPolicy.objects.order_by("-version").first()
-        if current is None:
-            return super().get_changeform_initial_data(request)
-        names = [f.name for f in SealingPolicy._meta.concrete_fields if f.editable and f.name not in {"id", "note"}]
-        return {name: getattr(current, name) for name in names}
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @transaction.atomic
-    def save_model(self, request, obj, form, change):
-        latest = SealingPolicy.objects.select_for_update().order_by("-version").first()
-        obj.version = (latest.version if latest else 0) + 1
-        obj.created_by = request.user
-        obj._change_reason = obj.note or "new policy version"
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(SealingFile)
