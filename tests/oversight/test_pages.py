@@ -173,7 +173,11 @@ def test_a_closed_finding_is_not_triaged(cast, others, findings):
         services.accept_finding(x, user=cast.supervisor_x, now=at(TODAY))
 
 
-def test_enter_a_complaint(cast, others, client):
+def test_enter_a_complaint(cast, others, client, monkeypatch):
+    from django.utils import timezone
+
+    # the page reads the clock: it stands at TODAY, so a date 400 days later is in the future
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.timezone.utc))
     client.force_login(cast.supervisor_x)
     url = reverse("oversight:complaint_create")
     form = client.get(url).context["form"]
