@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import VersionedPolicyAdmin
 
-from .models import Finding, OversightPolicy, ScanRun
+from .models import Finding, Instrument, InstrumentReply, OversightPolicy, ScanRun
 
 
 @admin.register(OversightPolicy)
@@ -50,3 +50,42 @@ class ScanRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Instruments and replies are written by the supervisors' and the agencies' pages (oversight.instruments),
+    each step with its history; the admin only reads them. Free texts that may name people are left out (they
+    are read on the pages that check who may read them)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name not in self.exclude]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(_ReadOnlyAdmin):
+    list_display = ("serial", "kind", "state", "agency", "procuratorate", "drafted_at", "issued_on", "deadline",
+                    "escalated_on", "closed_on")
+    list_filter = ("kind", "state", "procuratorate", "agency")
+    list_select_related = ("agency", "procuratorate")
+    search_fields = ("serial",)
+    date_hierarchy = "issued_on"
+    exclude = ("facts", "correction_required", "rejection_reason", "review_reason", "review_answer", "findings")
+
+
+@admin.register(InstrumentReply)
+class InstrumentReplyAdmin(_ReadOnlyAdmin):
+    list_display = ("instrument", "outcome", "replied_by", "replied_on", "on_time", "decision", "decided_by",
+                    "decided_on")
+    list_filter = ("outcome", "on_time", "decision")
+    list_select_related = ("instrument", "replied_by", "decided_by")
+    search_fields = ("instrument__serial",)
+    exclude = ("actions", "reasons", "decision_reason")
