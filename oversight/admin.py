@@ -73,7 +73,7 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(Instrument)
 class InstrumentAdmin(_ReadOnlyAdmin):
     list_display = ("serial", "kind", "state", "agency", "procuratorate", "drafted_at", "issued_on", "deadline",
-                    "escalated_on", "closed_on")
+                    "reminded_on", "escalated_on", "review_overdue_on", "closed_on")
     list_filter = ("kind", "state", "procuratorate", "agency")
     list_select_related = ("agency", "procuratorate")
     search_fields = ("serial",)

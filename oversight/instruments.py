@@ -21,14 +21,18 @@ from . import permissions
 from .models import (AWAITING_REPLY, Instrument, InstrumentKind, InstrumentReply, InstrumentState, ReplyAttachment,
                      ReplyDecision, ReplyOutcome, ReviewOutcome)
 from .policy import current_oversight_policy
-from .services import OversightError, _guard, _save
+from .rules import oral_repeats as _oral_repeats
+from .services import OversightError, _guard, _save, settle_findings
 
 SERIAL_PREFIXES = {InstrumentKind.ORAL: "KT", InstrumentKind.NOTICE: "JZ", InstrumentKind.RECOMMENDATION: "JJ"}
 MAX_TEXT = 8000
 MAX_ATTACHMENT = 10 * 1024 * 1024
 ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
+REASON_FOREWARNED = gettext_noop("reminder sent: the reply is due soon")
 REASON_REMINDED = gettext_noop("reminder sent: no reply by the deadline")
+REASON_REVIEW_OVERDUE = gettext_noop("review not answered by its due date: flagged to the procuratorate one level up")
+REASON_SETTLED = gettext_noop("settled: an instrument resting on it was closed")
 REASON_ESCALATED = gettext_noop("reported to the procuratorate one level up: no reply after the reminder")
 
 
@@ -197,6 +201,7 @@ def accept_reply(instrument: Instrument, *, user, today: dt.date, note: str = ""
     instrument.state = InstrumentState.CLOSED
     instrument.closed_on = today
     _save(instrument, gettext_noop("reply accepted: closed"), user)
+    settle_findings(instrument.findings.all(), today=today, reason=REASON_SETTLED, user=user)
     return instrument
 
 
@@ -218,6 +223,7 @@ def reject_reply(instrument: Instrument, *, user, reason: str, deadline: dt.date
     instrument.state = InstrumentState.REJECTED
     instrument.rejection_reason = reason
     instrument.deadline = deadline
+    instrument.forewarned_on = None
     instrument.reminded_on = None
     _save(instrument, gettext_noop("reply rejected: back to the agency with a new deadline"), user)
     return instrument
@@ -230,6 +236,7 @@ def close_oral(instrument: Instrument, *, user, today: dt.date) -> Instrument:
     instrument.state = InstrumentState.CLOSED
     instrument.closed_on = today
     _save(instrument, gettext_noop("oral correction followed up: closed"), user)
+    settle_findings(instrument.findings.all(), today=today, reason=REASON_SETTLED, user=user)
     return instrument
 
 
@@ -271,32 +278,52 @@ def answer_review(instrument: Instrument, *, user, outcome: str, answer: str, to
 
 
 def remind_and_escalate(*, as_of: dt.date) -> dict:
-    """Reminders (督促) for every instrument still owing a reply at its deadline, and reports up for every one
-    still without a reply ``escalation_days`` after the reminder (an upheld notice past its deadline too).
-    Each instrument in its own transaction; safe to run twice. Returns ``{"reminded", "escalated"}``."""
+    """The schedule of RULES.md §5 "Instruments" as of ``as_of``: a reminder ``reminder_days_before`` days
+    before a reply is due (policy), a reminder (督促) for every instrument still owing a reply at its deadline,
+    a report up for every one still without a reply ``escalation_days`` after that reminder (an upheld notice
+    past its deadline too), and a flag on every review (复查) left unanswered past its due date, which the
+    procuratorate one level up then sees. Each instrument in its own transaction; safe to run twice. Returns
+    ``{"forewarned", "reminded", "escalated", "review_overdue"}``."""
     policy = current_oversight_policy()
-    reminded = escalated = 0
-    due = Instrument.objects.filter(state__in=AWAITING_REPLY, deadline__lte=as_of, reminded_on__isnull=True,
-                                    escalated_on__isnull=True).exclude(kind=InstrumentKind.ORAL)
-    for pk in due.values_list("pk", flat=True):
-        with transaction.atomic():
-            instrument = Instrument.objects.select_for_update().get(pk=pk)
-            if instrument.state in AWAITING_REPLY and instrument.reminded_on is None:
-                instrument.reminded_on = as_of
-                _save(instrument, REASON_REMINDED)
-                reminded += 1
-    late = Instrument.objects.filter(state__in=AWAITING_REPLY, escalated_on__isnull=True,
-                                     reminded_on__lte=as_of - dt.timedelta(days=policy.escalation_days))
-    for pk in late.values_list("pk", flat=True):
-        with transaction.atomic():
-            instrument = Instrument.objects.select_for_update(of=("self",)).select_related(
-                "procuratorate__region").get(pk=pk)
-            if instrument.state in AWAITING_REPLY and instrument.escalated_on is None:
-                instrument.escalated_on = as_of
-                instrument.escalated_to = upper_procuratorate(instrument)
-                _save(instrument, REASON_ESCALATED)
-                escalated += 1
-    return {"reminded": reminded, "escalated": escalated}
+    written = Instrument.objects.exclude(kind=InstrumentKind.ORAL)
+    counts = {"forewarned": 0, "reminded": 0, "escalated": 0, "review_overdue": 0}
+
+    def each(queryset, key, still_due, change, reason):
+        for pk in queryset.values_list("pk", flat=True):
+            with transaction.atomic():
+                instrument = Instrument.objects.select_for_update(of=("self",)).select_related(
+                    "procuratorate__region").get(pk=pk)
+                if still_due(instrument):
+                    change(instrument)
+                    _save(instrument, reason)
+                    counts[key] += 1
+
+    if policy.reminder_days_before:
+        soon = written.filter(state__in=AWAITING_REPLY, deadline__gt=as_of,
+                              deadline__lte=as_of + dt.timedelta(days=policy.reminder_days_before),
+                              forewarned_on__isnull=True, reminded_on__isnull=True, escalated_on__isnull=True)
+        each(soon, "forewarned",
+             lambda i: i.state in AWAITING_REPLY and i.forewarned_on is None and i.deadline > as_of,
+             lambda i: setattr(i, "forewarned_on", as_of), REASON_FOREWARNED)
+    due = written.filter(state__in=AWAITING_REPLY, deadline__lte=as_of, reminded_on__isnull=True,
+                         escalated_on__isnull=True)
+    each(due, "reminded", lambda i: i.state in AWAITING_REPLY and i.reminded_on is None,
+         lambda i: setattr(i, "reminded_on", as_of), REASON_REMINDED)
+    late = written.filter(state__in=AWAITING_REPLY, escalated_on__isnull=True,
+                          reminded_on__lte=as_of - dt.timedelta(days=policy.escalation_days))
+
+    def escalate(instrument):
+        instrument.escalated_on = as_of
+        instrument.escalated_to = upper_procuratorate(instrument)
+
+    each(late, "escalated", lambda i: i.state in AWAITING_REPLY and i.escalated_on is None, escalate,
+         REASON_ESCALATED)
+    reviews = Instrument.objects.filter(state=InstrumentState.REVIEW, review_due__lt=as_of,
+                                        review_overdue_on__isnull=True)
+    each(reviews, "review_overdue",
+         lambda i: i.state == InstrumentState.REVIEW and i.review_overdue_on is None and i.review_due < as_of,
+         lambda i: setattr(i, "review_overdue_on", as_of), REASON_REVIEW_OVERDUE)
+    return counts
 
 
 # --- reads ----------------------------------------------------------------------------------------------
@@ -311,6 +338,16 @@ def instruments_for(user):
     return Instrument.objects.filter(
         Q(region_id__in=permissions.supervised_region_ids(user)) | Q(escalated_to_id=user.agency_id)
     ).select_related("agency", "procuratorate", "escalated_to", "drafted_by")
+
+
+def reported_up_to(user, items):
+    """Of ``items``, what was reported up to the user's procuratorate: instruments escalated to it, and reviews
+    a procuratorate one level below left unanswered past their due date."""
+    from django.db.models import Q
+
+    region_id = user.agency.region_id if user.agency_id else None
+    return items.filter(Q(escalated_to_id=user.agency_id) | Q(
+        state=InstrumentState.REVIEW, review_overdue_on__isnull=False, procuratorate__region__parent_id=region_id))
 
 
 def inbox_for(user):
@@ -360,29 +397,21 @@ def render_pdf(instrument: Instrument) -> bytes:
     return pdf.finish()
 
 
-ORAL_REPEAT_COUNT = 3  # RULES.md §5: three oral corrections of the same kind at one agency within a year
-
-
 def oral_repeats(instruments_qs, *, as_of: dt.date) -> list[dict]:
-    """Agencies that received ``ORAL_REPEAT_COUNT`` or more oral corrections of the same kind (the rule of
-    the findings they rest on; "" for those drafted freely) issued within the year up to ``as_of``: for each,
-    the proposal to issue a written correction notice. Agencies that got a correction notice or a
-    recommendation since the last of those oral corrections are left out."""
-    since = as_of - relativedelta(years=1)
-    orals = (instruments_qs.filter(kind=InstrumentKind.ORAL, issued_on__gt=since, issued_on__lte=as_of)
+    """The proposals of RULES.md §5 (rules.oral_repeats) among ``instruments_qs``, each with its agency: the
+    oral corrections of one kind at one agency within the year up to ``as_of``, three or more, with no written
+    instrument since the last of them. The scan raises the same proposals as S-ORAL-REPEAT findings."""
+    from .rules import oral_repeat_since
+
+    orals = (instruments_qs.filter(kind=InstrumentKind.ORAL, issued_on__gt=oral_repeat_since(as_of),
+                                   issued_on__lte=as_of)
              .exclude(state=InstrumentState.WITHDRAWN).select_related("agency").prefetch_related("findings"))
-    groups: dict[tuple[int, str], list[Instrument]] = {}
-    for oral in orals:
-        rules_ = {f.rule for f in oral.findings.all()} or {""}
-        for rule in rules_:
-            groups.setdefault((oral.agency_id, rule), []).append(oral)
-    proposals = []
-    for (agency_id, rule), items in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
-        if len(items) < ORAL_REPEAT_COUNT:
-            continue
-        last = max(i.issued_on for i in items)
-        if instruments_qs.filter(agency_id=agency_id, issued_on__gte=last).exclude(kind=InstrumentKind.ORAL).exists():
-            continue
-        proposals.append({"agency": items[0].agency, "rule": rule, "count": len(items), "last": last,
-                          "serials": sorted(i.serial for i in items)})
-    return proposals
+    orals = list(orals)
+    agencies = {o.agency_id: o.agency for o in orals}
+    last_written = {}
+    for agency_id, issued_on in instruments_qs.filter(agency_id__in=agencies, issued_on__isnull=False).exclude(
+            kind=InstrumentKind.ORAL).values_list("agency_id", "issued_on"):
+        last_written[agency_id] = max(issued_on, last_written.get(agency_id, issued_on))
+    proposals = _oral_repeats(((o.agency_id, {f.rule for f in o.findings.all()}, o.issued_on, o.serial)
+                               for o in orals), last_written=last_written, as_of=as_of)
+    return [{**p, "agency": agencies[p["agency_id"]]} for p in proposals]

@@ -24,6 +24,7 @@ class Rule(models.TextChoices):
     READ_VOLUME = rules.S_READ_VOLUME, _("S-READ-VOLUME · unusual volume of reads")
     CALENDAR = rules.S_CALENDAR, _("S-CALENDAR · working calendar missing")
     OBJECTION_LATE = rules.S_OBJECTION_LATE, _("S-OBJECTION-LATE · objection answered late")
+    ORAL_REPEAT = rules.S_ORAL_REPEAT, _("S-ORAL-REPEAT · three oral corrections of one kind: a written notice proposed")
 
 
 class Source(models.TextChoices):
@@ -96,6 +97,10 @@ class Finding(models.Model):
                                   help_text=_("The deadline passed, the period ended, the read made …"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Set when the finding was dealt with: dismissed, or an instrument resting on it was closed (reply accepted,
+    # oral correction followed up). A finding whose cause is a past event (a late answer, a read out of scope)
+    # never goes away by itself: once settled, the scan closes it and does not raise it again.
+    settled_on = models.DateField(_("settled on"), null=True, blank=True)
 
     triage = models.CharField(_("triage"), max_length=10, choices=Triage.choices, default=Triage.PENDING)
     triage_reason = models.TextField(_("triage note or reason"), blank=True)
@@ -160,6 +165,8 @@ class OversightPolicy(models.Model):
     review_answer_days = models.PositiveSmallIntegerField(_("review answered within (days)"), default=7)
     escalation_days = models.PositiveSmallIntegerField(_("reported up this many days after the reminder"),
                                                        default=15)
+    reminder_days_before = models.PositiveSmallIntegerField(
+        _("reminder this many days before a reply is due (0: none)"), default=3)
     note = models.CharField(_("reason for this version"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("in force since"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -268,6 +275,7 @@ class Instrument(models.Model):
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     deadline = models.DateField(_("reply due"), null=True, blank=True)
     follow_up_on = models.DateField(_("follow-up on"), null=True, blank=True)
+    forewarned_on = models.DateField(_("reminder before the deadline sent on"), null=True, blank=True)
     reminded_on = models.DateField(_("reminder sent on"), null=True, blank=True)
     escalated_on = models.DateField(_("reported up on"), null=True, blank=True)
     escalated_to = models.ForeignKey("accounts.Agency", verbose_name=_("reported to"), null=True, blank=True,
@@ -281,6 +289,7 @@ class Instrument(models.Model):
     review_due = models.DateField(_("review answer due"), null=True, blank=True)
     review_outcome = models.CharField(_("review outcome"), max_length=10, choices=ReviewOutcome.choices, blank=True)
     review_answer = models.TextField(_("review answer"), blank=True)
+    review_overdue_on = models.DateField(_("review found unanswered past its due date on"), null=True, blank=True)
     review_answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("review answered by"),
                                            null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     review_answered_on = models.DateField(_("review answered on"), null=True, blank=True)

@@ -103,4 +103,11 @@ def summary(finding: Finding) -> str:
                 "day": f["answered_on"]}
         return _("Objection %(objection)s (request %(request)s) was due on %(due)s and is not answered.") % {
             "objection": f.get("objection"), "request": f.get("request"), "due": f.get("due")}
+    if rule == rules.S_ORAL_REPEAT:
+        kind = f.get("kind") or ""
+        kind_label = _("of the kind %(rule)s") % {"rule": kind} if kind else _("drafted without a finding")
+        return _("%(agency)s received %(count)s oral corrections %(kind)s from %(first)s to %(last)s (%(serials)s) "
+                 "and no written instrument since: a correction notice is proposed.") % {
+            "agency": agency or "—", "count": f.get("count"), "kind": kind_label, "first": f.get("first"),
+            "last": f.get("last"), "serials": "、".join(f.get("oral_corrections") or ())}
     return ""

@@ -26,8 +26,11 @@ S_READ_SCOPE = "S-READ-SCOPE"
 S_READ_VOLUME = "S-READ-VOLUME"
 S_CALENDAR = "S-CALENDAR"
 S_OBJECTION_LATE = "S-OBJECTION-LATE"
+# RULES.md §5 "Instruments": three oral corrections of the same kind at one agency within a year → the scan
+# proposes a written correction notice.
+S_ORAL_REPEAT = "S-ORAL-REPEAT"
 RULE_IDS = (S_UNSEALED, S_UNDELIVERED, S_OBS_OPEN, S_QUERY_LATE, S_OVERRIDE, S_NO_BASIS, S_READ_SCOPE,
-            S_READ_VOLUME, S_CALENDAR, S_OBJECTION_LATE)
+            S_READ_VOLUME, S_CALENDAR, S_OBJECTION_LATE, S_ORAL_REPEAT)
 
 # A-MODE: the statuses in which an observation period is still running.
 OBSERVATION_STATUSES = frozenset({"observing", "provisionally_sealed"})
@@ -168,3 +171,46 @@ def missing_calendar_years(*, today: dt.date, known_years: Iterable[int]) -> lis
         due.append(today.year + 1)
     return [year for year in due if year not in known]
 
+
+
+# --- S-ORAL-REPEAT (RULES.md §5 "Instruments") ---------------------------------------------------------------
+
+ORAL_REPEAT_COUNT = 3  # three oral corrections of the same kind at one agency within a year
+
+
+def oral_repeat_since(as_of: dt.date) -> dt.date:
+    """"Within a year" up to ``as_of``: oral corrections issued strictly after the day returned count."""
+    try:
+        return as_of.replace(year=as_of.year - 1)
+    except ValueError:  # 29 February
+        return as_of.replace(year=as_of.year - 1, day=28)
+
+
+def oral_repeats(orals: Iterable[tuple], *, last_written: dict, as_of: dt.date) -> list[dict]:
+    """The proposals to issue a written correction notice: for each agency and kind (the rule of the findings
+    an oral correction rests on; "" for one drafted freely) with ``ORAL_REPEAT_COUNT`` or more oral corrections
+    issued within the year up to ``as_of``, unless the agency received a written instrument (correction notice
+    or recommendation) on or after the last of them.
+
+    ``orals``: (agency id, the rules of its findings, issued on, serial) of each oral correction not withdrawn;
+    ``last_written``: agency id → the last day a written instrument was issued to it.
+    Returns [{"agency_id", "rule", "count", "first", "last", "serials"}], by agency and rule."""
+    since = oral_repeat_since(as_of)
+    groups: dict[tuple, list[tuple]] = {}
+    for agency_id, rules_, issued_on, serial in orals:
+        if issued_on is None or not since < issued_on <= as_of:
+            continue
+        for rule in (set(rules_) or {""}):
+            groups.setdefault((agency_id, rule), []).append((issued_on, serial))
+    proposals = []
+    for (agency_id, rule), items in sorted(groups.items()):
+        if len(items) < ORAL_REPEAT_COUNT:
+            continue
+        last = max(day for day, _serial in items)
+        written = last_written.get(agency_id)
+        if written is not None and written >= last:
+            continue
+        proposals.append({"agency_id": agency_id, "rule": rule, "count": len(items),
+                          "first": min(day for day, _serial in items), "last": last,
+                          "serials": sorted(serial for _day, serial in items)})
+    return proposals

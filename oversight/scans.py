@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 
+from accounts.models import Agency
 from queries.models import UNANSWERED, LegalBasis, Objection, ObjectionStatus, QueryRequest, QueryStatus, RequesterKind
 from queries.services import CONVICTIONS
 from sealing import disclosure
@@ -24,6 +25,7 @@ from sealing.models import (
 from sealing.selectors import RETRO_CUTOFF
 
 from . import rules
+from .models import Instrument, InstrumentKind, InstrumentState
 from .policy import current_oversight_policy
 
 
@@ -39,6 +41,9 @@ class Cause:
     facts: dict = field(default_factory=dict)
     links: dict = field(default_factory=dict)  # Finding foreign-key attname -> id
     snapshot: dict = field(default_factory=dict)
+    # False when the cause is a past event that nothing can undo (a late answer, a read out of scope, a decision
+    # that departed from the recommendation): such a finding closes once it is settled (services.sync).
+    ongoing: bool = True
 
 
 def _iso(day) -> str | None:
@@ -181,7 +186,8 @@ def undelivered(today: dt.date) -> list[Cause]:
                 facts={"notice": n["serial"], "sent_on": _iso(n["sent_on"]), "receive_by": _iso(due),
                        "received_on": _iso(n["received_on"]),
                        "case_number": n["sealing_file__defendant__case__case_number"]},
-                links={"sealing_notice_id": n["pk"], "sealing_file_id": n["sealing_file_id"]}))
+                links={"sealing_notice_id": n["pk"], "sealing_file_id": n["sealing_file_id"]},
+                ongoing=n["received_on"] is None))
     return causes
 
 
@@ -219,7 +225,7 @@ def query_late(today: dt.date) -> list[Cause]:
             key=f"{rules.S_QUERY_LATE}:request:{q['pk']}", agency_id=q["agency_id"], region_id=q["agency__region_id"],
             cause_date=q["deadline"],
             facts={"request": q["serial"], "deadline": _iso(q["deadline"]), "answered_on": _iso(answered)},
-            links={"query_request_id": q["pk"]}))
+            links={"query_request_id": q["pk"]}, ongoing=answered is None))
     return causes
 
 
@@ -248,12 +254,13 @@ def override(today: dt.date) -> list[Cause]:
             key=f"{rules.S_OVERRIDE}:request:{r['pk']}",
             facts={"variant": "departure", "request": r["serial"], "recommended": recommendation.get("recommendation"),
                    "decided": r["decision"], "approved": r["approved_by_id"] is not None},
-            links={"query_request_id": r["pk"]}, **common))
+            links={"query_request_id": r["pk"]}, ongoing=False, **common))
         for defendant_id in rules.disclosed_beyond(recommendation.get("disclosed") or (), disclosed.get(r["pk"], ())):
             causes.append(Cause(
                 key=f"{rules.S_OVERRIDE}:request:{r['pk']}:defendant:{defendant_id}",
                 facts={"variant": "beyond", "request": r["serial"], "case_number": cases.get(defendant_id)},
-                links={"query_request_id": r["pk"], "sealing_file_id": files.get(defendant_id)}, **common))
+                links={"query_request_id": r["pk"], "sealing_file_id": files.get(defendant_id)}, ongoing=False,
+                **common))
     return causes
 
 
@@ -288,7 +295,8 @@ def no_basis(today: dt.date) -> list[Cause]:
             agency_id=r["queryrequest__agency_id"], region_id=r["queryrequest__agency__region_id"],
             cause_date=decided.astimezone(_tz()).date() if decided else None,
             facts={"fault": fault, "request": r["queryrequest__serial"], "case_number": r["defendant__case__case_number"]},
-            links={"query_request_id": r["queryrequest_id"], "sealing_file_id": r["defendant__sealing_file__id"]}))
+            links={"query_request_id": r["queryrequest_id"], "sealing_file_id": r["defendant__sealing_file__id"]},
+            ongoing=False))
     return causes
 
 
@@ -318,7 +326,8 @@ def read_scope(today: dt.date) -> list[Cause]:
             key=f"{rules.S_READ_SCOPE}:log:{r['pk']}", agency_id=agency_id, region_id=region_id,
             cause_date=r["at"].astimezone(_tz()).date(),
             facts={"fault": fault, "permit": r["permit__reference"] or "", "case_number": r["record__case__case_number"]},
-            links={"access_log_id": r["pk"], "record_id": r["record_id"], "official_id": r["user_id"]}))
+            links={"access_log_id": r["pk"], "record_id": r["record_id"], "official_id": r["user_id"]},
+            ongoing=False))
     return causes
 
 
@@ -378,8 +387,39 @@ def objection_late(today: dt.date) -> list[Cause]:
             region_id=o["request__agency__region_id"], cause_date=o["due_on"],
             facts={"objection": o["serial"], "request": o["request__serial"], "due": _iso(o["due_on"]),
                    "answered_on": _iso(answered)},
-            links={"objection_id": o["pk"], "query_request_id": o["request_id"]}))
+            links={"objection_id": o["pk"], "query_request_id": o["request_id"]}, ongoing=answered is None))
     return causes
+
+
+# --- S-ORAL-REPEAT ---------------------------------------------------------------------------------------------
+
+def oral_repeat(today: dt.date) -> list[Cause]:
+    """Three oral corrections of the same kind at one agency within the year up to ``today`` and no written
+    instrument since the last of them: the proposal to issue a correction notice (RULES.md §5 "Instruments").
+    It lasts until a written instrument is issued to the agency or the oral corrections age out of the year."""
+    since = rules.oral_repeat_since(today)
+    orals = (Instrument.objects.filter(kind=InstrumentKind.ORAL, issued_on__gt=since, issued_on__lte=today)
+             .exclude(state=InstrumentState.WITHDRAWN))
+    finding_rules: dict[int, set] = {}
+    for instrument_id, rule in Instrument.findings.through.objects.filter(
+            instrument__in=orals).values_list("instrument_id", "finding__rule"):
+        finding_rules.setdefault(instrument_id, set()).add(rule or "")
+    rows = list(orals.values_list("pk", "agency_id", "issued_on", "serial"))
+    agencies = {r[1] for r in rows}
+    last_written = dict(
+        Instrument.objects.filter(agency_id__in=agencies, issued_on__isnull=False, issued_on__lte=today)
+        .exclude(kind=InstrumentKind.ORAL).values("agency_id").annotate(last=Max("issued_on"))
+        .values_list("agency_id", "last"))
+    regions = dict(Agency.objects.filter(pk__in=agencies).values_list("pk", "region_id"))
+    proposals = rules.oral_repeats(((agency_id, finding_rules.get(pk, set()), issued_on, serial)
+                                    for pk, agency_id, issued_on, serial in rows),
+                                   last_written=last_written, as_of=today)
+    return [Cause(
+        key=f"{rules.S_ORAL_REPEAT}:agency:{p['agency_id']}:rule:{p['rule'] or 'free'}", agency_id=p["agency_id"],
+        region_id=regions.get(p["agency_id"]), cause_date=p["last"],
+        facts={"kind": p["rule"], "count": p["count"], "oral_corrections": p["serials"], "first": _iso(p["first"]),
+               "last": _iso(p["last"])})
+        for p in proposals]
 
 
 SCANS = (
@@ -393,5 +433,6 @@ SCANS = (
     (rules.S_READ_VOLUME, read_volume),
     (rules.S_CALENDAR, calendar),
     (rules.S_OBJECTION_LATE, objection_late),
+    (rules.S_ORAL_REPEAT, oral_repeat),
 )
 assert tuple(rule for rule, _scan in SCANS) == rules.RULE_IDS

@@ -23,6 +23,8 @@ MAX_DESCRIPTION = 4000
 REASON_DETECTED = gettext_noop("detected by the scan")
 REASON_FACTS = gettext_noop("facts updated by the scan")
 REASON_CLOSED = gettext_noop("closed by the scan: the cause is gone")
+REASON_SETTLED = gettext_noop("closed by the scan: a past violation, settled")
+SETTLED_KEYS_CHUNK = 500
 
 
 class OversightError(Exception):
@@ -72,12 +74,14 @@ def sync(rule: str, causes: list[scans.Cause], *, as_of: dt.date) -> dict:
     with transaction.atomic():
         existing = {f.key: f for f in Finding.objects.select_for_update().filter(
             rule=rule, source=Source.SCAN, state=State.OPEN)}
+        for key in _settled_keys(rule, [k for k, c in wanted.items() if not c.ongoing and k not in existing]):
+            del wanted[key]  # a past violation already dealt with is not raised again
         for key, finding in existing.items():
             cause = wanted.get(key)
-            if cause is None:
+            if cause is None or (not cause.ongoing and finding.settled_on is not None):
                 finding.state = State.CLOSED
                 finding.closed_on = max(as_of, finding.detected_on)
-                _save(finding, REASON_CLOSED)
+                _save(finding, REASON_CLOSED if cause is None else REASON_SETTLED)
                 closed += 1
             elif any(finding.facts.get(name) != value for name, value in cause.facts.items()):
                 finding.facts = {**finding.facts, **cause.facts}
@@ -87,6 +91,28 @@ def sync(rule: str, causes: list[scans.Cause], *, as_of: dt.date) -> dict:
                 created += 1
         still_open = Finding.objects.filter(rule=rule, source=Source.SCAN, state=State.OPEN).count()
     return {"created": created, "open": still_open, "closed": closed}
+
+
+def _settled_keys(rule: str, keys: list[str]) -> set[str]:
+    """Of ``keys``, those of a closed finding that was settled: its cause is a past event already dealt with."""
+    found = set()
+    for start in range(0, len(keys), SETTLED_KEYS_CHUNK):
+        found.update(Finding.objects.filter(
+            rule=rule, source=Source.SCAN, state=State.CLOSED, settled_on__isnull=False,
+            key__in=keys[start:start + SETTLED_KEYS_CHUNK]).values_list("key", flat=True))
+    return found
+
+
+def settle_findings(findings, *, today: dt.date, reason: str, user=None) -> int:
+    """Mark the open findings among ``findings`` as dealt with (an instrument resting on them was closed). A
+    finding whose cause is a past event is then closed by the next scan; one whose cause lasts stays open
+    until the cause is gone. Call inside the caller's transaction."""
+    settled = 0
+    for finding in findings.select_for_update(of=("self",)).filter(state=State.OPEN, settled_on__isnull=True):
+        finding.settled_on = today
+        _save(finding, reason, user)
+        settled += 1
+    return settled
 
 
 def _create(rule: str, cause: scans.Cause, *, as_of: dt.date) -> bool:
@@ -125,7 +151,7 @@ def accept_finding(finding: Finding, *, user, now: dt.datetime, note: str = "") 
 @transaction.atomic
 def dismiss_finding(finding: Finding, *, user, reason: str, now: dt.datetime) -> Finding:
     """The supervisor dismisses the finding, saying why. A dismissed scan finding stays open while its cause
-    lasts, so the scan does not raise it again."""
+    lasts, so the scan does not raise it again; one about a past event is settled, and the next scan closes it."""
     finding = _locked(finding)
     _guard(permissions.can_dismiss_finding(user, finding))
     if not reason_has_substance(reason):
@@ -134,6 +160,8 @@ def dismiss_finding(finding: Finding, *, user, reason: str, now: dt.datetime) ->
     finding.triage_reason = reason.strip()
     finding.triaged_by = user
     finding.triaged_at = now
+    if finding.state == State.OPEN and finding.settled_on is None:
+        finding.settled_on = timezone.localdate(now)
     _save(finding, gettext_noop("dismissed"), user)
     return finding
 

@@ -65,7 +65,7 @@ def instrument_list(request):
     elif state in InstrumentState.values:
         items = items.filter(state=state)
     if request.GET.get("escalated") == "1":
-        items = items.filter(escalated_to_id=user.agency_id)
+        items = instruments.reported_up_to(user, items)
     kind = request.GET.get("kind", "")
     if kind in InstrumentKind.values:
         items = items.filter(kind=kind)

@@ -14,7 +14,7 @@ from tests.cast import TODAY, defendant_data, enter_case
 JUVENILE = dict(birth=dt.date(2007, 3, 1), charge="盗窃罪", sentence_months=10,
                 judgment_effective_date=dt.date(2024, 6, 1), sentence_completed_date=dt.date(2025, 4, 1))
 RULE_IDS = ["S-UNSEALED", "S-UNDELIVERED", "S-OBS-OPEN", "S-QUERY-LATE", "S-OVERRIDE", "S-NO-BASIS",
-            "S-READ-SCOPE", "S-READ-VOLUME", "S-CALENDAR", "S-OBJECTION-LATE"]
+            "S-READ-SCOPE", "S-READ-VOLUME", "S-CALENDAR", "S-OBJECTION-LATE", "S-ORAL-REPEAT"]
 
 
 def run(*args) -> tuple[int, str, str]:

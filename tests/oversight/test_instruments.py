@@ -52,6 +52,10 @@ def issued_notice(cast, chief, deadline=None):
     return instruments.issue_instrument(notice, user=cast.supervisor_x, today=TODAY, deadline=deadline)
 
 
+def counts(**changed):
+    return {"forewarned": 0, "reminded": 0, "escalated": 0, "review_overdue": 0, **changed}
+
+
 def reasons(instrument):
     return [h.history_change_reason for h in instrument.history.order_by("history_date", "history_id")]
 
@@ -115,7 +119,7 @@ def test_an_oral_correction_has_a_follow_up_date_and_no_reply(cast):
     with pytest.raises(OversightError, match="no written reply"):
         instruments.reply_to_instrument(oral, user=cast.clerk_a, outcome=ReplyOutcome.ADOPTED,
                                         actions="已经纠正完毕并封存记录", today=TODAY)
-    assert instruments.remind_and_escalate(as_of=TODAY + dt.timedelta(days=100)) == {"reminded": 0, "escalated": 0}
+    assert instruments.remind_and_escalate(as_of=TODAY + dt.timedelta(days=100)) == counts()
     oral = instruments.close_oral(oral, user=cast.supervisor_x, today=TODAY + dt.timedelta(days=15))
     assert oral.state == InstrumentState.CLOSED
 
@@ -158,18 +162,22 @@ def test_reminder_at_the_deadline_and_report_up_fifteen_days_later(cast, chief_x
     city, city_sup = city_procuratorate
     notice = issued_notice(cast, chief_x)
     deadline = notice.deadline
-    assert instruments.remind_and_escalate(as_of=deadline - dt.timedelta(days=1)) == {"reminded": 0, "escalated": 0}
-    assert instruments.remind_and_escalate(as_of=deadline) == {"reminded": 1, "escalated": 0}
-    assert instruments.remind_and_escalate(as_of=deadline) == {"reminded": 0, "escalated": 0}
-    assert instruments.remind_and_escalate(as_of=deadline + dt.timedelta(days=14)) == {"reminded": 0, "escalated": 0}
-    assert instruments.remind_and_escalate(as_of=deadline + dt.timedelta(days=15)) == {"reminded": 0, "escalated": 1}
+    assert instruments.remind_and_escalate(as_of=deadline - dt.timedelta(days=4)) == counts()
+    assert instruments.remind_and_escalate(as_of=deadline - dt.timedelta(days=3)) == counts(forewarned=1)
+    assert instruments.remind_and_escalate(as_of=deadline - dt.timedelta(days=1)) == counts()
+    assert instruments.remind_and_escalate(as_of=deadline) == counts(reminded=1)
+    assert instruments.remind_and_escalate(as_of=deadline) == counts()
+    assert instruments.remind_and_escalate(as_of=deadline + dt.timedelta(days=14)) == counts()
+    assert instruments.remind_and_escalate(as_of=deadline + dt.timedelta(days=15)) == counts(escalated=1)
     notice.refresh_from_db()
+    assert notice.forewarned_on == deadline - dt.timedelta(days=3)
     assert notice.reminded_on == deadline and notice.escalated_on == deadline + dt.timedelta(days=15)
     assert notice.escalated_to == city
     from oversight.permissions import can_see_instrument
     assert can_see_instrument(city_sup, notice)[0] and not can_see_instrument(cast.supervisor_y, notice)[0]
-    assert reasons(notice)[-2:] == [instruments.REASON_REMINDED, instruments.REASON_ESCALATED]
-    assert instruments.remind_and_escalate(as_of=deadline + dt.timedelta(days=60)) == {"reminded": 0, "escalated": 0}
+    assert reasons(notice)[-3:] == [instruments.REASON_FOREWARNED, instruments.REASON_REMINDED,
+                                    instruments.REASON_ESCALATED]
+    assert instruments.remind_and_escalate(as_of=deadline + dt.timedelta(days=60)) == counts()
 
 
 def test_a_reply_after_the_reminder_stops_the_report_up(cast, chief_x):
@@ -204,8 +212,53 @@ def test_review_answered_upheld_keeps_the_notice_and_withdrawn_ends_it(cast, chi
                                       answer="经复查，原通知认定有误，予以撤回", today=TODAY + dt.timedelta(days=2))
     assert other.state == InstrumentState.WITHDRAWN and other.closed_on == TODAY + dt.timedelta(days=2)
     # only the upheld notice is reminded, then reported up
-    assert instruments.remind_and_escalate(as_of=TODAY + dt.timedelta(days=30)) == {"reminded": 1, "escalated": 0}
-    assert instruments.remind_and_escalate(as_of=TODAY + dt.timedelta(days=45)) == {"reminded": 0, "escalated": 1}
+    assert instruments.remind_and_escalate(as_of=TODAY + dt.timedelta(days=30)) == counts(reminded=1)
+    assert instruments.remind_and_escalate(as_of=TODAY + dt.timedelta(days=45)) == counts(escalated=1)
+
+
+def test_a_review_left_unanswered_past_seven_days_is_flagged_for_the_procuratorate_above(cast, chief_x,
+                                                                                          city_procuratorate):
+    _city, city_sup = city_procuratorate
+    notice = issued_notice(cast, chief_x)
+    notice = instruments.request_review(notice, user=cast.clerk_a, reason="认定事实有误，请求复查", today=TODAY)
+    assert instruments.remind_and_escalate(as_of=TODAY + dt.timedelta(days=7)) == counts()  # the 7th day is in time
+    assert instruments.remind_and_escalate(as_of=TODAY + dt.timedelta(days=8)) == counts(review_overdue=1)
+    assert instruments.remind_and_escalate(as_of=TODAY + dt.timedelta(days=9)) == counts()
+    notice.refresh_from_db()
+    assert notice.review_overdue_on == TODAY + dt.timedelta(days=8)
+    assert reasons(notice)[-1] == instruments.REASON_REVIEW_OVERDUE
+    from oversight.permissions import can_see_instrument
+    assert can_see_instrument(city_sup, notice)[0]
+    # a review pending does not run the agency's reminders: its reply is not owed while the review lasts
+    assert instruments.remind_and_escalate(as_of=notice.deadline + dt.timedelta(days=30)) == counts()
+    notice = instruments.answer_review(notice, user=cast.supervisor_x, outcome=ReviewOutcome.WITHDRAWN,
+                                       answer="经复查，原通知认定有误，予以撤回", today=TODAY + dt.timedelta(days=10))
+    assert notice.state == InstrumentState.WITHDRAWN and notice.review_overdue_on == TODAY + dt.timedelta(days=8)
+
+
+def test_a_new_deadline_after_a_rejected_reply_gets_its_own_reminders(cast, chief_x):
+    notice = issued_notice(cast, chief_x)
+    instruments.remind_and_escalate(as_of=notice.deadline - dt.timedelta(days=2))
+    instruments.reply_to_instrument(notice, user=cast.clerk_a, outcome=ReplyOutcome.ADOPTED,
+                                    actions="已封存本院保存的全部记录", today=notice.deadline - dt.timedelta(days=1))
+    new_deadline = notice.deadline + dt.timedelta(days=20)
+    notice = instruments.reject_reply(notice, user=cast.supervisor_x, reason="回复未附封存凭证，不能证明已经纠正",
+                                      deadline=new_deadline, today=notice.deadline)
+    assert notice.forewarned_on is None and notice.reminded_on is None
+    assert instruments.remind_and_escalate(as_of=new_deadline - dt.timedelta(days=3)) == counts(forewarned=1)
+    assert instruments.remind_and_escalate(as_of=new_deadline) == counts(reminded=1)
+
+
+def test_no_reminder_before_the_deadline_when_the_policy_sets_none(cast, chief_x):
+    from oversight.models import OversightPolicy
+    from oversight.policy import current_oversight_policy
+
+    current = current_oversight_policy()
+    OversightPolicy.objects.create(version=current.version + 1, reminder_days_before=0,
+                                   note="不再提前提醒")
+    notice = issued_notice(cast, chief_x)
+    assert instruments.remind_and_escalate(as_of=notice.deadline - dt.timedelta(days=1)) == counts()
+    assert instruments.remind_and_escalate(as_of=notice.deadline) == counts(reminded=1)
 
 
 def test_an_instrument_rests_only_on_findings_about_its_agency(cast, others):
@@ -228,7 +281,7 @@ def test_the_scheduled_task_takes_the_date_as_an_argument(cast, chief_x):
     from oversight.tasks import remind_and_escalate
 
     notice = issued_notice(cast, chief_x)
-    assert remind_and_escalate(as_of=notice.deadline.isoformat()) == {"reminded": 1, "escalated": 0}
+    assert remind_and_escalate(as_of=notice.deadline.isoformat()) == counts(reminded=1)
 
 
 def test_three_oral_corrections_of_a_kind_within_a_year_propose_a_written_notice(cast, chief_x):

@@ -197,6 +197,24 @@ def test_the_upper_procuratorate_sees_what_was_reported_to_it(cast, others, noti
     assert notice.serial not in client.get(reverse("oversight:instrument_list")).content.decode()
 
 
+def test_a_review_left_unanswered_is_shown_to_the_procuratorate_one_level_up(cast, others, notice, client):
+    from accounts.factories import AgencyFactory
+    from accounts.models import Agency
+
+    city = AgencyFactory(name="广州市人民检察院", kind=Agency.Kind.PROCURATORATE,
+                         region=cast.procuratorate_x.region.parent)
+    city_sup = UserFactory(username="supervisor_city", agency=city, roles=[SUPERVISOR])
+    issued = notice.issued_on
+    instruments.request_review(notice, user=others.police_clerk_x, reason="认定事实有误，请求复查", today=issued)
+    client.force_login(city_sup)
+    assert notice.serial not in client.get(reverse("oversight:instrument_list") + "?escalated=1").content.decode()
+    instruments.remind_and_escalate(as_of=issued + dt.timedelta(days=8))
+    listing = client.get(reverse("oversight:instrument_list") + "?escalated=1").content.decode()
+    assert notice.serial in listing and 'data-testid="review-overdue"' in listing
+    page = client.get(reverse("oversight:instrument_detail", args=[notice.pk])).content.decode()
+    assert 'data-testid="review-overdue"' in page
+
+
 def test_the_document_prints_what_the_supervisor_wrote(cast, others, notice, client):
     from tests.queries.test_documents import text
 

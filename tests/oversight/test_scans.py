@@ -359,7 +359,8 @@ def test_the_summary_names_every_rule_and_a_rerun_creates_nothing(cast, others):
     first = scan(TODAY + dt.timedelta(days=4))
     assert set(first) == {"created", "open", "closed", "by_rule"}
     assert list(first["by_rule"]) == ["S-UNSEALED", "S-UNDELIVERED", "S-OBS-OPEN", "S-QUERY-LATE", "S-OVERRIDE",
-                                      "S-NO-BASIS", "S-READ-SCOPE", "S-READ-VOLUME", "S-CALENDAR", "S-OBJECTION-LATE"]
+                                      "S-NO-BASIS", "S-READ-SCOPE", "S-READ-VOLUME", "S-CALENDAR", "S-OBJECTION-LATE",
+                                      "S-ORAL-REPEAT"]
     assert first["created"] == first["open"] == Finding.objects.filter(state="open").count() > 0
     second = scan(TODAY + dt.timedelta(days=4))
     assert second["created"] == 0 and second["closed"] == 0 and second["open"] == first["open"]
@@ -373,3 +374,100 @@ def test_a_dismissed_finding_stays_open_and_is_not_raised_again(cast, others):
     assert scan(TODAY + dt.timedelta(days=1))["by_rule"]["S-UNSEALED"]["created"] == 0
     finding.refresh_from_db()
     assert finding.state == State.OPEN and finding.triage == "dismissed"
+
+
+# --- settled past violations ---------------------------------------------------------------------------------------
+
+def test_a_past_violation_closes_once_an_instrument_resting_on_it_is_accepted_and_is_not_raised_again(cast, others):
+    from oversight import instruments
+    from oversight.models import InstrumentKind, ReplyOutcome
+
+    query = certificate_request(cast.clerk_a)
+    late_day = query.deadline + dt.timedelta(days=1)
+    query_services.decide_query(query, reviewer=cast.reviewer_a, decision="issue_certificate", today=late_day,
+                                now=at(late_day))
+    finding = lifecycle_start("S-QUERY-LATE", late_day, query_request=query)  # answered late: a past event
+    rec = instruments.draft_instrument(
+        user=cast.supervisor_x, kind=InstrumentKind.RECOMMENDATION, agency=cast.agency_a,
+        facts="该院答复查询申请超过法定期限", legal_basis="《人民检察院检察建议工作规定》",
+        correction_required="建立查询申请期限提醒制度", findings=[finding], now=at(late_day))
+    rec = instruments.issue_instrument(rec, user=cast.supervisor_x, today=late_day)
+    instruments.reply_to_instrument(rec, user=cast.clerk_a, outcome=ReplyOutcome.ADOPTED,
+                                    actions="已建立期限提醒制度并通报全院", today=late_day + dt.timedelta(days=10))
+    # while the instrument is open the finding stays open
+    assert scan(late_day + dt.timedelta(days=10))["by_rule"]["S-QUERY-LATE"]["closed"] == 0
+    instruments.accept_reply(rec, user=cast.supervisor_x, today=late_day + dt.timedelta(days=12))
+    finding.refresh_from_db()
+    assert finding.settled_on == late_day + dt.timedelta(days=12) and finding.state == State.OPEN
+    summary = scan(late_day + dt.timedelta(days=13))
+    assert summary["by_rule"]["S-QUERY-LATE"]["closed"] == 1
+    finding.refresh_from_db()
+    assert finding.state == State.CLOSED
+    assert finding.history.first().history_change_reason == "closed by the scan: a past violation, settled"
+    again = scan(late_day + dt.timedelta(days=14))
+    assert again["by_rule"]["S-QUERY-LATE"] == {"created": 0, "open": 0, "closed": 0}
+    assert Finding.objects.filter(key=finding.key).count() == 1
+
+
+def test_a_lasting_cause_stays_open_when_settled_until_it_is_gone(cast, others):
+    _case, record, _file = juvenile_case(cast.clerk_a)
+    scan(TODAY)
+    finding = found("S-UNSEALED", record=record).get()
+    services.settle_findings(Finding.objects.filter(pk=finding.pk), today=TODAY, reason="settled")
+    assert scan(TODAY + dt.timedelta(days=1))["by_rule"]["S-UNSEALED"]["closed"] == 0
+    finding.refresh_from_db()
+    assert finding.state == State.OPEN  # the copy is still not sealed
+
+
+def test_a_dismissed_past_violation_is_closed_and_not_raised_again(cast, others):
+    query = certificate_request(cast.clerk_a)
+    late_day = query.deadline + dt.timedelta(days=1)
+    query_services.decide_query(query, reviewer=cast.reviewer_a, decision="issue_certificate", today=late_day,
+                                now=at(late_day))
+    scan(late_day)
+    finding = found("S-QUERY-LATE", query_request=query).get()
+    services.dismiss_finding(finding, user=cast.supervisor_x, reason="因系统故障顺延一日，已核实", now=at(late_day))
+    assert scan(late_day + dt.timedelta(days=1))["by_rule"]["S-QUERY-LATE"] == {"created": 0, "open": 0, "closed": 1}
+    assert Finding.objects.filter(key=finding.key).count() == 1
+
+
+# --- S-ORAL-REPEAT ---------------------------------------------------------------------------------------------
+
+def test_s_oral_repeat_three_oral_corrections_of_a_kind_until_a_written_notice(cast, others):
+    from oversight import instruments
+    from oversight.models import InstrumentKind
+
+    def instrument(day, kind=InstrumentKind.ORAL, rule="S-UNSEALED"):
+        complaint = services.enter_complaint(user=cast.supervisor_x, source="hotline", agency=cast.agency_a,
+                                             received_on=day, description="群众反映法院未按期封存记录", rule=rule,
+                                             today=day)
+        inst = instruments.draft_instrument(
+            user=cast.supervisor_x, kind=kind, agency=cast.agency_a, facts="该院未按期封存犯罪记录",
+            legal_basis="《人民检察院刑事诉讼规则》第五百五十二条", correction_required="立即封存相关犯罪记录并书面回复",
+            findings=[complaint], now=at(day))
+        return instruments.issue_instrument(inst, user=cast.supervisor_x, today=day)
+
+    instrument(dt.date(2025, 9, 1))
+    instrument(dt.date(2026, 1, 1))
+    instrument(dt.date(2026, 3, 1), rule="S-QUERY-LATE")  # another kind
+    assert scan(TODAY)["by_rule"]["S-ORAL-REPEAT"]["open"] == 0
+    third = instrument(dt.date(2026, 5, 1))
+    finding = lifecycle_start("S-ORAL-REPEAT", TODAY, agency=cast.agency_a)
+    assert finding.facts["count"] == 3 and finding.facts["kind"] == "S-UNSEALED"
+    assert third.serial in finding.facts["oral_corrections"] and finding.region == cast.agency_a.region
+    # the first oral correction ages out of the year: only two left, the proposal lapses
+    lifecycle_end(finding, dt.date(2026, 9, 1))
+    # raised again by a fourth, then the written notice follows: the proposal is answered
+    instrument(dt.date(2026, 9, 2))
+    scan(dt.date(2026, 9, 2))
+    again = found("S-ORAL-REPEAT", state=State.OPEN).get()
+    assert again.facts["count"] == 3
+    notice = instruments.draft_instrument(
+        user=cast.supervisor_x, kind=InstrumentKind.RECOMMENDATION, agency=cast.agency_a,
+        facts="该院多次未按期封存犯罪记录", legal_basis="《人民检察院检察建议工作规定》",
+        correction_required="建立封存期限管理制度", findings=[again], now=at(dt.date(2026, 9, 3)))
+    instruments.issue_instrument(notice, user=cast.supervisor_x, today=dt.date(2026, 9, 3))
+    assert scan(dt.date(2026, 9, 3))["by_rule"]["S-ORAL-REPEAT"] == {"created": 0, "open": 0, "closed": 1}
+    again.refresh_from_db()
+    assert again.state == State.CLOSED and again.closed_on == dt.date(2026, 9, 3)
+    assert scan(dt.date(2026, 9, 4))["by_rule"]["S-ORAL-REPEAT"]["created"] == 0
