@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "common.faults.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
