@@ -97,6 +97,11 @@ def plan_run(run: SweepRun, *, chunk_size: int = CHUNK_SIZE) -> SweepRun:
             number += 1
             chunks.append(SweepChunk(run=run, number=number, kind=kind, ids=ids[start:start + chunk_size]))
     with transaction.atomic():
+        locked = SweepRun.objects.select_for_update().get(pk=run.pk)
+        if locked.chunks or locked.state != SweepRun.State.RUNNING:
+            # planned meanwhile by the same task sent twice (redelivered, or resumed after the queue came back)
+            run.refresh_from_db()
+            return run
         SweepChunk.objects.bulk_create(chunks)
         SweepRun.objects.filter(pk=run.pk).update(total=len(new_ids) + len(file_ids), chunks=len(chunks))
         if not chunks:

@@ -74,15 +74,24 @@ def start_admin_sweep(*, user, as_of: dt.date, retro: bool, now: dt.datetime) ->
     with transaction.atomic():
         run = SweepRun.objects.create(as_of=as_of, trigger=SweepRun.Trigger.ADMIN, retro=retro, started_by=user,
                                       started_at=now)
-        transaction.on_commit(lambda: _dispatch(run.pk))
+        run.dispatched = None  # once committed: whether the task queue took the run (the page says so)
+
+        def send():
+            run.dispatched = _dispatch(run.pk)
+
+        transaction.on_commit(send)
     return run
 
 
-def _dispatch(run_id: int) -> None:
+def _dispatch(run_id: int) -> bool:
+    """Hand the run to the task queue; False when the queue cannot be reached (Redis down): the run is saved
+    and ``tasks.resume_runs`` hands it over once the queue is back."""
     try:
         tasks.plan_sweep.delay(run_id)
-    except Exception:  # noqa: BLE001 — the run exists; the page says it waits for a worker
-        log.exception("sweep %s: could not hand the run to the task queue", run_id)
+    except Exception as error:  # noqa: BLE001 — the run exists; the page says it waits for the queue
+        log.error("sweep %s: could not hand the run to the task queue: %s", run_id, type(error).__name__)
+        return False
+    return True
 
 
 def runs() -> QuerySet[SweepRun]:

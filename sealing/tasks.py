@@ -87,6 +87,23 @@ def plan_sweep(run_id: int) -> None:
     dispatch(run)
 
 
+RESUME_AFTER = dt.timedelta(minutes=5)
+
+
+@shared_task(name="sealing.resume_runs", ignore_result=True)
+def resume_runs() -> int:
+    """Runs an administrator started that no task has planned yet, five minutes or more after they were started:
+    the task queue could not be reached then (Redis down). Beat sends this every five minutes, so such a run
+    starts within minutes of the queue being back. Planning twice is harmless (sweep.plan_run locks the run)."""
+    cutoff = timezone.now() - RESUME_AFTER
+    ids = list(SweepRun.objects.filter(state=SweepRun.State.RUNNING, chunks=0, started_at__lt=cutoff)
+               .values_list("pk", flat=True))
+    for run_id in ids:
+        log.warning("sweep %s: not planned yet, handed to the tasks again", run_id)
+        plan_sweep.delay(run_id)
+    return len(ids)
+
+
 def dispatch(run: SweepRun) -> None:
     for chunk_id in run.sweep_chunks.filter(done_at__isnull=True).order_by("number").values_list("pk", flat=True):
         sweep_chunk.delay(chunk_id)

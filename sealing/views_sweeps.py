@@ -88,7 +88,11 @@ def sweep_start(request):
         run = sweep_admin.start_admin_sweep(user=request.user, as_of=as_of, retro=retro, now=timezone.now())
     except sweep_admin.SweepError as exc:
         return render(request, "403.html", {"reason": _(str(exc))}, status=403)
-    messages.success(request, _("Sweep as of %(date)s started.") % {"date": as_of.isoformat()})
+    if getattr(run, "dispatched", None) is False:
+        messages.warning(request, _("Sweep as of %(date)s saved, but the task queue cannot be reached: it starts "
+                                    "by itself within minutes of the queue being back.") % {"date": as_of.isoformat()})
+    else:
+        messages.success(request, _("Sweep as of %(date)s started.") % {"date": as_of.isoformat()})
     return redirect("sealing:sweep_detail", pk=run.pk)
 
 

@@ -275,3 +275,47 @@ def test_the_admin_shows_each_runs_summary_read_only_with_its_failures(
     assert NAMES[0] not in body
     assert 'name="_save"' not in body  # read-only
     assert client.get(reverse("admin:sealing_sweeprun_add")).status_code == 403
+
+
+# --- the task queue unreachable --------------------------------------------------------------------------------
+
+def test_a_sweep_started_while_the_queue_is_down_says_so_and_is_resumed_once_it_is_back(transactional_db, cast, login,
+                                                                                         admin_user, due_files,
+                                                                                         monkeypatch):
+    """Committed for real (transactional): the run is handed to the queue when its transaction commits, before
+    the view answers."""
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    from sealing import tasks
+
+    def down(*args, **kwargs):
+        raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    client = login(admin_user)
+    monkeypatch.setattr(tasks.plan_sweep, "delay", down)
+    response = client.post(reverse("sealing:sweep_start"), {"as_of": TODAY.isoformat(), "confirm": "1"})
+    run = SweepRun.objects.get()
+    assert response.status_code == 302 and run.state == SweepRun.State.RUNNING and run.chunks == 0
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "alert-warning" in _body(page)  # said at once, not after minutes
+    assert client.get(reverse("sealing:sweep_list")).status_code == 200  # the rest of the app works
+    monkeypatch.undo()
+    # the queue is back: beat's resume task hands over the runs nobody planned, after five minutes only
+    assert tasks.resume_runs() == 0
+    SweepRun.objects.filter(pk=run.pk).update(started_at=run.started_at - dt.timedelta(minutes=6))
+    assert tasks.resume_runs() == 1  # eager here: planned and run at once
+    run.refresh_from_db()
+    assert run.state == SweepRun.State.FINISHED and run.sealed == len(due_files)
+    assert SealingFile.objects.filter(pk__in=[f.pk for f in due_files], status=FileStatus.SEALED).count() == 3
+    assert tasks.resume_runs() == 0
+
+
+def test_planning_a_run_twice_makes_its_chunks_once(cast, admin_user, due_files):
+    from sealing import sweep
+
+    run = SweepRun.objects.create(as_of=TODAY, trigger=SweepRun.Trigger.ADMIN, started_by=admin_user,
+                                  started_at=dt.datetime(2026, 6, 1, 1, 0, tzinfo=dt.timezone.utc))
+    stale = SweepRun.objects.get(pk=run.pk)  # what a second task read before the first planned
+    first = sweep.plan_run(run)
+    second = sweep.plan_run(stale)
+    assert first.chunks == second.chunks == 1 and run.sweep_chunks.count() == 1
