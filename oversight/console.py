@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, F, Q, QuerySet
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_noop
 
@@ -24,7 +24,7 @@ from sealing.permissions import is_procuratorate_supervisor
 from sealing.selectors import RETRO_CUTOFF
 
 from . import rules
-from .models import Finding
+from .models import Finding, Instrument, InstrumentReply, ReplyDecision, ReplyOutcome
 from .permissions import can_supervise, supervised_region_ids
 
 ACCESS_LOG_PERMISSION = "sealing.view_accesslog"
@@ -179,6 +179,51 @@ def reads_of_sealed_content(agencies, period: Period) -> dict:
     return _by(rows, ("user__agency_id", "month"))
 
 
+def instruments_issued(agencies, period: Period) -> dict:
+    """{(agency addressed, month issued): {"issued": n}}: instruments issued to the agency in the month (a
+    draft is not issued; an instrument withdrawn after review still was)."""
+    rows = (Instrument.objects
+            .filter(agency__in=agencies, issued_on__gte=period.first, issued_on__lt=period.end)
+            .annotate(month=_trunc("issued_on")).values("agency_id", "month").annotate(issued=Count("pk")))
+    return _by(rows, ("agency_id", "month"))
+
+
+def instruments_replied(agencies, period: Period) -> dict:
+    """{(agency addressed, month of the first reply): {"replied", "replied_on_time", "adopted", "partly"}}.
+
+    Instruments are counted, not replies, so that over time "replied" never exceeds "issued": an instrument
+    counts once, in the month of its first written reply, even when that reply was rejected and the agency
+    answered again. "Replied on time" is that first reply's: whether the agency answered by the deadline the
+    instrument set (a new deadline after a rejection does not mend a late first answer). "Adopted" and
+    "partly adopted" (counted apart; "not adopted" is the rest) are the outcome of the reply that stands today:
+    the latest reply the procuratorate has not rejected (accepted or awaiting its decision); an instrument
+    whose last reply was rejected and not yet answered again counts as neither."""
+    standing = (InstrumentReply.objects.filter(instrument_id=OuterRef("instrument_id"))
+                .exclude(decision=ReplyDecision.REJECTED).order_by("-replied_on", "-pk").values("outcome")[:1])
+    earlier = InstrumentReply.objects.filter(instrument_id=OuterRef("instrument_id"), pk__lt=OuterRef("pk"))
+    rows = (InstrumentReply.objects
+            .filter(instrument__agency__in=agencies, replied_on__gte=period.first, replied_on__lt=period.end)
+            .exclude(Exists(earlier))
+            .annotate(standing=Subquery(standing), month=_trunc("replied_on"))
+            .values("instrument__agency_id", "month")
+            .annotate(replied=Count("pk"), replied_on_time=Count("pk", filter=Q(on_time=True)),
+                      adopted=Count("pk", filter=Q(standing=ReplyOutcome.ADOPTED)),
+                      partly=Count("pk", filter=Q(standing=ReplyOutcome.PARTLY))))
+    return _by(rows, ("instrument__agency_id", "month"))
+
+
+# the MonthRow fields each measure fills: (field, measure's key)
+_MEASURE_FIELDS = {
+    "sealed": (("on_time", "on_time"), ("late", "late")),
+    "queries": (("queries", "received_count"), ("queries_late", "late")),
+    "decided": (("overrides", "overrides"), ("disclosures", "disclosures")),
+    "reads": (("reads", "reads"),),
+    "issued": (("issued", "issued"),),
+    "replied": (("replied", "replied"), ("replied_on_time", "replied_on_time"), ("adopted", "adopted"),
+                ("partly", "partly")),
+}
+
+
 @dataclass
 class MonthRow:
     agency: Agency
@@ -190,32 +235,36 @@ class MonthRow:
     overrides: int = 0
     disclosures: int = 0
     reads: int = 0
+    issued: int = 0  # instruments issued to the agency
+    replied: int = 0  # instruments first replied to (instruments_replied)
+    replied_on_time: int = 0
+    adopted: int = 0
+    partly: int = 0
 
     @property
     def empty(self) -> bool:
-        return not (self.on_time or self.late or self.queries or self.queries_late or self.overrides
-                    or self.disclosures or self.reads)
+        return not any(getattr(self, name) for fields in _MEASURE_FIELDS.values() for name, _key in fields)
 
 
 def monthly(agencies, period: Period, *, as_of: dt.date) -> list[MonthRow]:
     """One row per agency and month of the period with anything to count, agency by agency, month by month."""
     agencies = list(agencies)
     ids = [a.pk for a in agencies]
-    sealed = copies_sealed(ids, period)
-    queries = queries_answered(ids, period, as_of=as_of)
-    decided = overrides_and_disclosures(ids, period)
-    reads = reads_of_sealed_content(ids, period)
+    measures = {
+        "sealed": copies_sealed(ids, period),
+        "queries": queries_answered(ids, period, as_of=as_of),
+        "decided": overrides_and_disclosures(ids, period),
+        "reads": reads_of_sealed_content(ids, period),
+        "issued": instruments_issued(ids, period),
+        "replied": instruments_replied(ids, period),
+    }
     rows = []
     for agency in agencies:
         for month in period.months():
             key = (agency.pk, month)
-            row = MonthRow(agency=agency, month=month,
-                           on_time=sealed.get(key, {}).get("on_time", 0), late=sealed.get(key, {}).get("late", 0),
-                           queries=queries.get(key, {}).get("received_count", 0),
-                           queries_late=queries.get(key, {}).get("late", 0),
-                           overrides=decided.get(key, {}).get("overrides", 0),
-                           disclosures=decided.get(key, {}).get("disclosures", 0),
-                           reads=reads.get(key, {}).get("reads", 0))
+            values = {name: measures[measure].get(key, {}).get(k, 0)
+                      for measure, fields in _MEASURE_FIELDS.items() for name, k in fields}
+            row = MonthRow(agency=agency, month=month, **values)
             if not row.empty:
                 rows.append(row)
     return rows

@@ -125,3 +125,91 @@ def test_the_chart_stacks_late_on_on_time_scaled_to_the_highest_month():
     jan_on_time, jan_late, _mar = chart.bars
     assert jan_on_time.y == 25.0 and jan_late.y == 0.0 and jan_on_time.y + jan_on_time.height == 100.0
     assert [label for _x, label in chart.labels] == ["2026-01", "2026-02", "2026-03"]
+
+
+# --- instruments per agency and month (RULES.md §5, last paragraph) ------------------------------------------
+
+MARCH, MAY = dt.date(2026, 3, 1), dt.date(2026, 5, 1)
+DONE = "已对相关犯罪记录全部封存并建立台账"
+WHY = "部分档案已移交上级机关，无法自行封存"
+
+
+def _issue(supervisor, agency, issued_on, kind="recommendation"):
+    from oversight import instruments
+
+    made = instruments.draft_instrument(
+        user=supervisor, kind=kind, agency=agency, facts="该局对已封存的未成年人犯罪记录未按期封存",
+        legal_basis="《人民检察院刑事诉讼规则》第五百五十二条", correction_required="立即封存相关犯罪记录并书面回复",
+        now=at(issued_on))
+    return instruments.issue_instrument(made, user=supervisor, today=issued_on)
+
+
+def _reply(instrument, clerk, day, outcome):
+    from oversight import instruments
+
+    return instruments.reply_to_instrument(instrument, user=clerk, outcome=outcome, today=day,
+                                           actions=DONE if outcome != "not_adopted" else "",
+                                           reasons=WHY if outcome != "adopted" else "")
+
+
+@pytest.fixture
+def instrument_world(cast, others):
+    """Recommendations (two months to reply) to the justice bureau of X: one issued in March answered late in
+    May and accepted; three issued on 4 May answered on time: adopted (20 May, awaiting the decision), partly
+    (1 June), not adopted (15 May) rejected on 18 May and answered again, adopted, on 10 June; an oral
+    correction issued in June; a draft never issued. In region Y, one to the police, answered in May."""
+    from oversight import instruments
+
+    sup, clerk = cast.supervisor_x, others.justice_clerk_x
+    late = _issue(sup, others.justice_x, dt.date(2026, 3, 2))
+    _reply(late, clerk, dt.date(2026, 5, 10), "adopted")
+    instruments.accept_reply(late, user=sup, today=dt.date(2026, 5, 12))
+    adopted = _issue(sup, others.justice_x, dt.date(2026, 5, 4))
+    _reply(adopted, clerk, dt.date(2026, 5, 20), "adopted")
+    partly = _issue(sup, others.justice_x, dt.date(2026, 5, 4))
+    _reply(partly, clerk, dt.date(2026, 6, 1), "partly")
+    again = _issue(sup, others.justice_x, dt.date(2026, 5, 4))
+    _reply(again, clerk, dt.date(2026, 5, 15), "not_adopted")
+    instruments.reject_reply(again, user=sup, reason="回复未说明整改措施，请重新书面回复", deadline=dt.date(2026, 6, 30),
+                             today=dt.date(2026, 5, 18))
+    _issue(sup, others.justice_x, dt.date(2026, 6, 3), kind="oral_correction")
+    instruments.draft_instrument(user=sup, kind="recommendation", agency=others.justice_x, facts="草稿从未发出的检察建议",
+                                 legal_basis="《人民检察院刑事诉讼规则》第五百五十二条",
+                                 correction_required="立即封存相关犯罪记录并书面回复", now=at(dt.date(2026, 5, 4)))
+    elsewhere = _issue(cast.supervisor_y, others.police_y, dt.date(2026, 5, 4))
+    _reply(elsewhere, others.police_clerk_y, dt.date(2026, 5, 6), "adopted")
+    return {"late": late, "adopted": adopted, "partly": partly, "again": again, "elsewhere": elsewhere}
+
+
+def _instrument_counts(rows, agency):
+    return {r.month: (r.issued, r.replied, r.replied_on_time, r.adopted, r.partly) for r in rows if r.agency == agency}
+
+
+def test_instruments_issued_replied_on_time_and_adopted_per_agency_and_month(cast, others, instrument_world):
+    from oversight import instruments
+
+    period = console.Period(MARCH, JUNE)
+    agencies = console.scope_agencies(cast.supervisor_x)
+    # the rejected reply stands no more: until the agency answers again, May counts it replied, not adopted
+    before = _instrument_counts(console.monthly(agencies, period, as_of=TODAY), others.justice_x)
+    assert before[MAY] == (3, 3, 2, 2, 0)
+    instruments.reply_to_instrument(instrument_world["again"], user=others.justice_clerk_x, outcome="adopted",
+                                    actions=DONE, today=dt.date(2026, 6, 10))
+    rows = console.monthly(agencies, period, as_of=dt.date(2026, 6, 15))
+    assert _instrument_counts(rows, others.justice_x) == {
+        # (issued, replied, replied on time, adopted, partly adopted)
+        MARCH: (1, 0, 0, 0, 0),
+        MAY: (3, 3, 2, 3, 0),  # the March one late; the re-replied one counts once, in the month of its first reply
+        JUNE: (1, 1, 1, 0, 1),  # the oral correction; the partly adopted reply; not the second reply of 10 June
+    }
+    # a row with only instrument counts is a row
+    assert all(r.on_time == r.late == r.queries == r.reads == 0 for r in rows if r.agency == others.justice_x)
+
+
+def test_instruments_of_region_y_are_not_counted_for_x(cast, others, instrument_world):
+    period = console.Period(MARCH, JUNE)
+    x_rows = console.monthly(console.scope_agencies(cast.supervisor_x), period, as_of=TODAY)
+    assert {r.agency for r in x_rows} == {others.justice_x}
+    y_rows = console.monthly(console.scope_agencies(cast.supervisor_y), period, as_of=TODAY)
+    assert _instrument_counts(y_rows, others.police_y) == {MAY: (1, 1, 1, 1, 0)}
+    assert {r.agency for r in y_rows} == {others.police_y}
