@@ -281,15 +281,33 @@ def month_totals(rows: list[MonthRow], period: Period) -> list[dict]:
 
 # --- the state as of a day -----------------------------------------------------------------------------------
 
-def _undelivered_q(as_of: dt.date) -> Q:
+def _policy_versions() -> list:
+    """Every sealing policy version, the one in force first (an unsaved default when there is none)."""
     from sealing.models import SealingPolicy
 
-    versions = list(SealingPolicy.objects.order_by("-version"))
-    current = versions[0] if versions else SealingPolicy()
-    q = Q(sealing_file__policy__isnull=True, sent_on__lt=rules.started_before(as_of, current.notice_delivery_days))
+    return list(SealingPolicy.objects.order_by("-version")) or [SealingPolicy()]
+
+
+def _per_policy_version(condition, versions: list | None = None) -> Q:
+    """``condition(days)`` with the notice delivery days of the policy version each notice's file was decided
+    under (the version in force for a file decided under none), as oversight.scans.undelivered takes them."""
+    versions = versions if versions is not None else _policy_versions()
+    q = Q(sealing_file__policy__isnull=True) & condition(versions[0].notice_delivery_days)
     for policy in versions:
-        q |= Q(sealing_file__policy_id=policy.pk, sent_on__lt=rules.started_before(as_of, policy.notice_delivery_days))
+        if policy.pk is not None:
+            q |= Q(sealing_file__policy_id=policy.pk) & condition(policy.notice_delivery_days)
     return q
+
+
+def _undelivered_q(as_of: dt.date, versions: list | None = None) -> Q:
+    """Sent so long before ``as_of`` that the days of delivery are up (J-WHEN-RECEIPT, rules.undelivered)."""
+    return _per_policy_version(lambda days: Q(sent_on__lt=rules.started_before(as_of, days)), versions)
+
+
+def _received_late_q(versions: list | None = None) -> Q:
+    """Received more than the days of delivery after sending (J-WHEN-RECEIPT, rules.undelivered)."""
+    return _per_policy_version(lambda days: Q(received_on__isnull=False,
+                                              received_on__gt=F("sent_on") + dt.timedelta(days=days)), versions)
 
 
 def overdue_notices(agencies, *, as_of: dt.date) -> QuerySet[SealingNotice]:
@@ -365,6 +383,54 @@ def as_of_state(agencies, *, as_of: dt.date) -> list[AgencyNow]:
                       retro_open=retro.get(a.pk, 0), observing=running.get(a.pk, 0),
                       observation_ended=ended.get(a.pk, 0)) for a in agencies]
     return [r for r in rows if not r.empty]
+
+
+@dataclass
+class NoticeRow:
+    """One holding agency's line of the seal matrix, summed over the notices sent to it in a period."""
+
+    agency: Agency
+    sent: int = 0
+    received: int = 0
+    received_late: int = 0
+    not_received: int = 0
+    sealed: int = 0
+    copies_sealed: int = 0
+    overdue: int = 0
+
+
+def notices_by_agency(agencies, period: Period, *, as_of: dt.date) -> list[NoticeRow]:
+    """The seal matrix (sealing.selectors.seal_matrix, one file's) per holding agency: of the notices in force
+    sent to the agency in the period (withdrawn ones left out), how many it received, received late (beyond the
+    days of delivery of the file's policy version), has not received with those days up as of ``as_of``,
+    answered with its seal, and leaves overdue as of ``as_of`` (应封未封, overdue_notices); and how many record
+    copies of the notified files it sealed, on the notice or from the file page (a seal later lifted by an
+    unsealing or revocation still counts: the agency did what the notice asked). Agencies with no notice sent
+    in the period have no row. The same few grouped queries whatever the number of agencies."""
+    agencies = list(agencies)
+    ids = [a.pk for a in agencies]
+    versions = _policy_versions()
+    sent = SealingNotice.objects.filter(to_agency_id__in=ids, withdrawn_at__isnull=True,
+                                        sent_on__gte=period.first, sent_on__lt=period.end)
+    counts = {r["to_agency_id"]: r for r in sent.values("to_agency_id").annotate(
+        n_sent=Count("pk"), n_received=Count("pk", filter=Q(received_on__isnull=False)),
+        n_received_late=Count("pk", filter=_received_late_q(versions)),
+        n_sealed=Count("pk", filter=Q(copy_sealed_at__isnull=False)))}
+    not_received = _count_by(sent.unacknowledged().filter(_undelivered_q(as_of, versions)), "to_agency_id")
+    overdue = _count_by(sent.overdue(as_of), "to_agency_id")
+    notified = sent.filter(sealing_file_id=OuterRef("sealing_file_id"), to_agency_id=OuterRef("record__holding_agency_id"))
+    copies = _count_by(RecordSeal.objects.filter(record__holding_agency_id__in=ids).filter(Exists(notified)),
+                       "record__holding_agency_id")
+    rows = []
+    for agency in agencies:
+        c = counts.get(agency.pk)
+        if c is None:
+            continue
+        rows.append(NoticeRow(agency=agency, sent=c["n_sent"], received=c["n_received"],
+                              received_late=c["n_received_late"], not_received=not_received.get(agency.pk, 0),
+                              sealed=c["n_sealed"], copies_sealed=copies.get(agency.pk, 0),
+                              overdue=overdue.get(agency.pk, 0)))
+    return rows
 
 
 def open_findings_by_rule(agencies) -> list[dict]:
