@@ -226,7 +226,7 @@ def test_sealing_notices_by_holding_agency(cast, others, world):
     from sealing import services as sealing_services
     from sealing.models import RecordKind
 
-    on_time, late, still_open = world
+    on_time, _late, still_open = world
     proc_clerk = UserFactory(username="proc_clerk_x", agency=cast.procuratorate_x, roles=[CLERK])
     to_proc = [n.sealing_file.notices.get(to_agency=cast.procuratorate_x) for n in world]
     assert all(n.sent_on == TODAY for n in to_proc)

@@ -24,7 +24,7 @@ from sealing.models import SealingNotice
 from tests.cast import TODAY
 
 from .conftest import at
-from .test_console import _issue, _reply, instrument_world, world  # noqa: F401  (the fixtures)
+from .test_console import _issue, instrument_world, world  # noqa: F401  (the fixtures)
 
 SPRING = {"first": "2026-03", "last": "2026-06"}
 
