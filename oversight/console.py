@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, F, Q, QuerySet
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_noop
 
@@ -24,7 +24,7 @@ from sealing.permissions import is_procuratorate_supervisor
 from sealing.selectors import RETRO_CUTOFF
 
 from . import rules
-from .models import Finding
+from .models import Finding, Instrument, InstrumentReply, ReplyDecision, ReplyOutcome
 from .permissions import can_supervise, supervised_region_ids
 
 ACCESS_LOG_PERMISSION = "sealing.view_accesslog"
@@ -179,6 +179,51 @@ def reads_of_sealed_content(agencies, period: Period) -> dict:
     return _by(rows, ("user__agency_id", "month"))
 
 
+def instruments_issued(agencies, period: Period) -> dict:
+    """{(agency addressed, month issued): {"issued": n}}: instruments issued to the agency in the month (a
+    draft is not issued; an instrument withdrawn after review still was)."""
+    rows = (Instrument.objects
+            .filter(agency__in=agencies, issued_on__gte=period.first, issued_on__lt=period.end)
+            .annotate(month=_trunc("issued_on")).values("agency_id", "month").annotate(issued=Count("pk")))
+    return _by(rows, ("agency_id", "month"))
+
+
+def instruments_replied(agencies, period: Period) -> dict:
+    """{(agency addressed, month of the first reply): {"replied", "replied_on_time", "adopted", "partly"}}.
+
+    Instruments are counted, not replies, so that over time "replied" never exceeds "issued": an instrument
+    counts once, in the month of its first written reply, even when that reply was rejected and the agency
+    answered again. "Replied on time" is that first reply's: whether the agency answered by the deadline the
+    instrument set (a new deadline after a rejection does not mend a late first answer). "Adopted" and
+    "partly adopted" (counted apart; "not adopted" is the rest) are the outcome of the reply that stands today:
+    the latest reply the procuratorate has not rejected (accepted or awaiting its decision); an instrument
+    whose last reply was rejected and not yet answered again counts as neither."""
+    standing = (InstrumentReply.objects.filter(instrument_id=OuterRef("instrument_id"))
+                .exclude(decision=ReplyDecision.REJECTED).order_by("-replied_on", "-pk").values("outcome")[:1])
+    earlier = InstrumentReply.objects.filter(instrument_id=OuterRef("instrument_id"), pk__lt=OuterRef("pk"))
+    rows = (InstrumentReply.objects
+            .filter(instrument__agency__in=agencies, replied_on__gte=period.first, replied_on__lt=period.end)
+            .exclude(Exists(earlier))
+            .annotate(standing=Subquery(standing), month=_trunc("replied_on"))
+            .values("instrument__agency_id", "month")
+            .annotate(replied=Count("pk"), replied_on_time=Count("pk", filter=Q(on_time=True)),
+                      adopted=Count("pk", filter=Q(standing=ReplyOutcome.ADOPTED)),
+                      partly=Count("pk", filter=Q(standing=ReplyOutcome.PARTLY))))
+    return _by(rows, ("instrument__agency_id", "month"))
+
+
+# the MonthRow fields each measure fills: (field, measure's key)
+_MEASURE_FIELDS = {
+    "sealed": (("on_time", "on_time"), ("late", "late")),
+    "queries": (("queries", "received_count"), ("queries_late", "late")),
+    "decided": (("overrides", "overrides"), ("disclosures", "disclosures")),
+    "reads": (("reads", "reads"),),
+    "issued": (("issued", "issued"),),
+    "replied": (("replied", "replied"), ("replied_on_time", "replied_on_time"), ("adopted", "adopted"),
+                ("partly", "partly")),
+}
+
+
 @dataclass
 class MonthRow:
     agency: Agency
@@ -190,32 +235,36 @@ class MonthRow:
     overrides: int = 0
     disclosures: int = 0
     reads: int = 0
+    issued: int = 0  # instruments issued to the agency
+    replied: int = 0  # instruments first replied to (instruments_replied)
+    replied_on_time: int = 0
+    adopted: int = 0
+    partly: int = 0
 
     @property
     def empty(self) -> bool:
-        return not (self.on_time or self.late or self.queries or self.queries_late or self.overrides
-                    or self.disclosures or self.reads)
+        return not any(getattr(self, name) for fields in _MEASURE_FIELDS.values() for name, _key in fields)
 
 
 def monthly(agencies, period: Period, *, as_of: dt.date) -> list[MonthRow]:
     """One row per agency and month of the period with anything to count, agency by agency, month by month."""
     agencies = list(agencies)
     ids = [a.pk for a in agencies]
-    sealed = copies_sealed(ids, period)
-    queries = queries_answered(ids, period, as_of=as_of)
-    decided = overrides_and_disclosures(ids, period)
-    reads = reads_of_sealed_content(ids, period)
+    measures = {
+        "sealed": copies_sealed(ids, period),
+        "queries": queries_answered(ids, period, as_of=as_of),
+        "decided": overrides_and_disclosures(ids, period),
+        "reads": reads_of_sealed_content(ids, period),
+        "issued": instruments_issued(ids, period),
+        "replied": instruments_replied(ids, period),
+    }
     rows = []
     for agency in agencies:
         for month in period.months():
             key = (agency.pk, month)
-            row = MonthRow(agency=agency, month=month,
-                           on_time=sealed.get(key, {}).get("on_time", 0), late=sealed.get(key, {}).get("late", 0),
-                           queries=queries.get(key, {}).get("received_count", 0),
-                           queries_late=queries.get(key, {}).get("late", 0),
-                           overrides=decided.get(key, {}).get("overrides", 0),
-                           disclosures=decided.get(key, {}).get("disclosures", 0),
-                           reads=reads.get(key, {}).get("reads", 0))
+            values = {name: measures[measure].get(key, {}).get(k, 0)
+                      for measure, fields in _MEASURE_FIELDS.items() for name, k in fields}
+            row = MonthRow(agency=agency, month=month, **values)
             if not row.empty:
                 rows.append(row)
     return rows
@@ -232,15 +281,33 @@ def month_totals(rows: list[MonthRow], period: Period) -> list[dict]:
 
 # --- the state as of a day -----------------------------------------------------------------------------------
 
-def _undelivered_q(as_of: dt.date) -> Q:
+def _policy_versions() -> list:
+    """Every sealing policy version, the one in force first (an unsaved default when there is none)."""
     from sealing.models import SealingPolicy
 
-    versions = list(SealingPolicy.objects.order_by("-version"))
-    current = versions[0] if versions else SealingPolicy()
-    q = Q(sealing_file__policy__isnull=True, sent_on__lt=rules.started_before(as_of, current.notice_delivery_days))
+    return list(SealingPolicy.objects.order_by("-version")) or [SealingPolicy()]
+
+
+def _per_policy_version(condition, versions: list | None = None) -> Q:
+    """``condition(days)`` with the notice delivery days of the policy version each notice's file was decided
+    under (the version in force for a file decided under none), as oversight.scans.undelivered takes them."""
+    versions = versions if versions is not None else _policy_versions()
+    q = Q(sealing_file__policy__isnull=True) & condition(versions[0].notice_delivery_days)
     for policy in versions:
-        q |= Q(sealing_file__policy_id=policy.pk, sent_on__lt=rules.started_before(as_of, policy.notice_delivery_days))
+        if policy.pk is not None:
+            q |= Q(sealing_file__policy_id=policy.pk) & condition(policy.notice_delivery_days)
     return q
+
+
+def _undelivered_q(as_of: dt.date, versions: list | None = None) -> Q:
+    """Sent so long before ``as_of`` that the days of delivery are up (J-WHEN-RECEIPT, rules.undelivered)."""
+    return _per_policy_version(lambda days: Q(sent_on__lt=rules.started_before(as_of, days)), versions)
+
+
+def _received_late_q(versions: list | None = None) -> Q:
+    """Received more than the days of delivery after sending (J-WHEN-RECEIPT, rules.undelivered)."""
+    return _per_policy_version(lambda days: Q(received_on__isnull=False,
+                                              received_on__gt=F("sent_on") + dt.timedelta(days=days)), versions)
 
 
 def overdue_notices(agencies, *, as_of: dt.date) -> QuerySet[SealingNotice]:
@@ -316,6 +383,54 @@ def as_of_state(agencies, *, as_of: dt.date) -> list[AgencyNow]:
                       retro_open=retro.get(a.pk, 0), observing=running.get(a.pk, 0),
                       observation_ended=ended.get(a.pk, 0)) for a in agencies]
     return [r for r in rows if not r.empty]
+
+
+@dataclass
+class NoticeRow:
+    """One holding agency's line of the seal matrix, summed over the notices sent to it in a period."""
+
+    agency: Agency
+    sent: int = 0
+    received: int = 0
+    received_late: int = 0
+    not_received: int = 0
+    sealed: int = 0
+    copies_sealed: int = 0
+    overdue: int = 0
+
+
+def notices_by_agency(agencies, period: Period, *, as_of: dt.date) -> list[NoticeRow]:
+    """The seal matrix (sealing.selectors.seal_matrix, one file's) per holding agency: of the notices in force
+    sent to the agency in the period (withdrawn ones left out), how many it received, received late (beyond the
+    days of delivery of the file's policy version), has not received with those days up as of ``as_of``,
+    answered with its seal, and leaves overdue as of ``as_of`` (应封未封, overdue_notices); and how many record
+    copies of the notified files it sealed, on the notice or from the file page (a seal later lifted by an
+    unsealing or revocation still counts: the agency did what the notice asked). Agencies with no notice sent
+    in the period have no row. The same few grouped queries whatever the number of agencies."""
+    agencies = list(agencies)
+    ids = [a.pk for a in agencies]
+    versions = _policy_versions()
+    sent = SealingNotice.objects.filter(to_agency_id__in=ids, withdrawn_at__isnull=True,
+                                        sent_on__gte=period.first, sent_on__lt=period.end)
+    counts = {r["to_agency_id"]: r for r in sent.values("to_agency_id").annotate(
+        n_sent=Count("pk"), n_received=Count("pk", filter=Q(received_on__isnull=False)),
+        n_received_late=Count("pk", filter=_received_late_q(versions)),
+        n_sealed=Count("pk", filter=Q(copy_sealed_at__isnull=False)))}
+    not_received = _count_by(sent.unacknowledged().filter(_undelivered_q(as_of, versions)), "to_agency_id")
+    overdue = _count_by(sent.overdue(as_of), "to_agency_id")
+    notified = sent.filter(sealing_file_id=OuterRef("sealing_file_id"), to_agency_id=OuterRef("record__holding_agency_id"))
+    copies = _count_by(RecordSeal.objects.filter(record__holding_agency_id__in=ids).filter(Exists(notified)),
+                       "record__holding_agency_id")
+    rows = []
+    for agency in agencies:
+        c = counts.get(agency.pk)
+        if c is None:
+            continue
+        rows.append(NoticeRow(agency=agency, sent=c["n_sent"], received=c["n_received"],
+                              received_late=c["n_received_late"], not_received=not_received.get(agency.pk, 0),
+                              sealed=c["n_sealed"], copies_sealed=copies.get(agency.pk, 0),
+                              overdue=overdue.get(agency.pk, 0)))
+    return rows
 
 
 def open_findings_by_rule(agencies) -> list[dict]:

@@ -82,6 +82,12 @@ def _findings_url(rule: str = "", agency=None) -> str:
     return reverse("oversight:finding_list") + "?" + urlencode(params)
 
 
+def _instruments_url() -> str:
+    """The instrument list. It filters by state, kind and "reported up" only: with no agency or date filter
+    there, a count's link opens every instrument the supervisor reads (add the filters here once it has them)."""
+    return reverse("oversight:instrument_list")
+
+
 def _access_log_url(agency=None, period: console.Period | None = None) -> str:
     params = {}
     if agency is not None:
@@ -111,6 +117,7 @@ def _console_data(request):
         "undelivered": list(console.undelivered_notices(ids, as_of=today)[:DRILL_DOWN_ROWS]),
         "burndown": console.retro_burndown(ids, period, as_of=today),
         "findings": console.open_findings_by_rule(ids),
+        "notice_rows": console.notices_by_agency(agencies, period, as_of=today),
     }
 
 
@@ -128,10 +135,14 @@ def console_page(request):
         row.late_url = _findings_url(rules.S_UNSEALED, row.agency)
         row.queries_late_url = _findings_url(rules.S_QUERY_LATE, row.agency)
         row.overrides_url = _findings_url(rules.S_OVERRIDE, row.agency)
+        row.instruments_url = _instruments_url()
     for row in data["now_rows"]:
         row.unsealed_url = _findings_url(rules.S_UNSEALED, row.agency)
         row.undelivered_url = _findings_url(rules.S_UNDELIVERED, row.agency)
         row.obs_url = _findings_url(rules.S_OBS_OPEN, row.agency)
+    for row in data["notice_rows"]:
+        row.overdue_url = _findings_url(rules.S_UNSEALED, row.agency)
+        row.undelivered_url = _findings_url(rules.S_UNDELIVERED, row.agency)
     for notice in data["overdue"]:
         notice.days_over = (today - notice.deadline).days
     for item in data["findings"]:
@@ -140,8 +151,10 @@ def console_page(request):
         item["url"] = _findings_url(item["rule"], agency)
     query = request.GET.copy()
     query.pop("format", None)
+    query.pop("table", None)
     data.update({
         "query": query.urlencode(),
+        "csv_urls": _csv_urls(query),
         "all_findings_url": _findings_url(),
         "access_log_url": _access_log_url(period=data["period"]),
         "burndown_chart": console.stacked_bars(
@@ -150,14 +163,27 @@ def console_page(request):
     return render(request, "oversight/console.html", data)
 
 
+# The CSV export's ``table`` numbers, in order: new tables go at the end so bookmarked links keep their table.
+TABLES = ("monthly", "now", "overdue", "burndown", "findings", "notices")
+
+
+def _csv_urls(query) -> dict[str, str]:
+    """{table: the CSV export's URL with the page's filters}, numbered after TABLES."""
+    base = reverse("oversight:console_export") + "?" + (query.urlencode() + "&" if query else "")
+    return {key: f"{base}format=csv&table={i}" for i, key in enumerate(TABLES, start=1)}
+
+
 def _tables(data) -> list[tuple[str, list, list]]:
-    """The console's tables as (title, header, rows) for export; agencies and serial numbers, never a name."""
+    """The console's tables as (title, header, rows) for export, in the order of TABLES; agencies and serial
+    numbers, never a name."""
     monthly = (_("By agency and month"), [
         _("agency"), _("region"), _("month"), _("copies sealed on time"), _("copies sealed late"),
         _("queries received"), _("queries answered late"), _("departures from the recommendation"),
-        _("records disclosed"), _("reads of sealed content")],
+        _("records disclosed"), _("reads of sealed content"), _("instruments issued"), _("instruments replied"),
+        _("replied on time"), _("adopted"), _("partly adopted")],
         [[r.agency.name, r.agency.region.name, r.month.strftime("%Y-%m"), r.on_time, r.late, r.queries,
-          r.queries_late, r.overrides, r.disclosures, r.reads] for r in data["monthly"]])
+          r.queries_late, r.overrides, r.disclosures, r.reads, r.issued, r.replied, r.replied_on_time, r.adopted,
+          r.partly] for r in data["monthly"]])
     now = (_("As of today"), [
         _("agency"), _("region"), _("notices overdue"), _("notices not received"), _("J-RETRO copies open"),
         _("observation running"), _("observation ended, file not final")],
@@ -171,13 +197,22 @@ def _tables(data) -> list[tuple[str, list, list]]:
                 [[r["month"].strftime("%Y-%m"), r["sealed"], r["left"]] for r in data["burndown"]])
     findings = (_("Open findings"), [_("rule"), _("open findings")],
                 [[r["rule"], r["n"]] for r in data["findings"]])
-    return [monthly, now, overdue, burndown, findings]
+    notices = (_("Sealing notices by holding agency"), [
+        _("agency"), _("region"), _("notices sent"), _("notices received"), _("received late"),
+        _("not received in time"), _("notices answered by the seal"), _("record copies sealed"),
+        _("overdue now")],
+        [[r.agency.name, r.agency.region.name, r.sent, r.received, r.received_late, r.not_received, r.sealed,
+          r.copies_sealed, r.overdue] for r in data["notice_rows"]])
+    tables = {"monthly": monthly, "now": now, "overdue": overdue, "burndown": burndown, "findings": findings,
+              "notices": notices}
+    return [tables[key] for key in TABLES]
 
 
 @supervisor_required
 @require_GET
 def console_export(request):
-    """The console's tables as they are filtered: CSV (one table, ``table`` 1..5) or XLSX (every table)."""
+    """The console's tables as they are filtered: CSV (one table, ``table`` 1..6 in the order of TABLES) or XLSX
+    (every table, one sheet each in the same order)."""
     data = _console_data(request)
     tables = _tables(data)
     stem = f"console-{data['period'].first:%Y%m}-{data['period'].last:%Y%m}"
