@@ -82,10 +82,14 @@ def _findings_url(rule: str = "", agency=None) -> str:
     return reverse("oversight:finding_list") + "?" + urlencode(params)
 
 
-def _instruments_url() -> str:
-    """The instrument list. It filters by state, kind and "reported up" only: with no agency or date filter
-    there, a count's link opens every instrument the supervisor reads (add the filters here once it has them)."""
-    return reverse("oversight:instrument_list")
+def _instruments_url(agency=None, month: dt.date | None = None) -> str:
+    """The instrument list filtered to the agency addressed and the month of issue."""
+    params = {}
+    if agency is not None:
+        params["agency"] = agency.pk
+    if month is not None:
+        params["issued"] = month.strftime("%Y-%m")
+    return reverse("oversight:instrument_list") + (f"?{urlencode(params)}" if params else "")
 
 
 def _access_log_url(agency=None, period: console.Period | None = None) -> str:
@@ -135,7 +139,7 @@ def console_page(request):
         row.late_url = _findings_url(rules.S_UNSEALED, row.agency)
         row.queries_late_url = _findings_url(rules.S_QUERY_LATE, row.agency)
         row.overrides_url = _findings_url(rules.S_OVERRIDE, row.agency)
-        row.instruments_url = _instruments_url()
+        row.instruments_url = _instruments_url(row.agency, row.month)
     for row in data["now_rows"]:
         row.unsealed_url = _findings_url(rules.S_UNSEALED, row.agency)
         row.undelivered_url = _findings_url(rules.S_UNDELIVERED, row.agency)

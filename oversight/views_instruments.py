@@ -7,6 +7,8 @@ it, each with the reply form and the review request. Buttons are drawn from over
 services guard with; only these views read the clock."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -47,6 +49,23 @@ def _inbox_instrument(request, pk):
     return get_object_or_404(instruments.inbox_for(request.user), pk=pk)
 
 
+def _int(value) -> int | None:
+    """A filter's id, or None for anything that is not a plain positive number (never an error page)."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def _month(value: str) -> dt.date | None:
+    """A filter's month ``YYYY-MM``, or None for anything else."""
+    value = (value or "").strip()
+    if len(value) != 7:
+        return None
+    try:
+        return dt.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        return None
+
+
 def _rows(page, today):
     return [{"instrument": i, "style": STATE_STYLES.get(i.state, "secondary"), "overdue": i.is_overdue(today)}
             for i in page]
@@ -69,6 +88,13 @@ def instrument_list(request):
     kind = request.GET.get("kind", "")
     if kind in InstrumentKind.values:
         items = items.filter(kind=kind)
+    agencies = selectors.supervised_agencies(user)
+    agency = _int(request.GET.get("agency"))
+    if agency is not None:
+        items = items.filter(agency_id=agency)
+    month = _month(request.GET.get("issued", ""))
+    if month is not None:
+        items = items.filter(issued_on__year=month.year, issued_on__month=month.month)
     page = Paginator(items.order_by("-drafted_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     proposals = [p for p in instruments.oral_repeats(
         instruments.instruments_for(user).filter(region_id__in=permissions.supervised_region_ids(user)), as_of=today)
@@ -76,6 +102,7 @@ def instrument_list(request):
     return render(request, "oversight/instrument_list.html", {
         "page": page, "rows": _rows(page, today), "proposals": proposals, "states": InstrumentState.choices, "kinds": InstrumentKind.choices,
         "state": state, "kind": kind, "escalated": request.GET.get("escalated") == "1",
+        "agencies": agencies, "agency": agency, "issued": month.strftime("%Y-%m") if month else "",
         "can_draft": permissions.can_draft_instrument(user)[0],
     })
 

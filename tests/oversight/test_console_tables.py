@@ -73,8 +73,12 @@ def test_the_console_counts_instruments_per_agency_and_month(cast, others, clien
         row = _row(html, "monthly", others.justice_x, month)
         cells = _cells(row)
         assert tuple(cells[c] for c in ("issued", "replied", "replied_on_time", "adopted", "partly")) == numbers
-        # the drill-down: the instrument list (it filters by state and kind only, no agency or month)
-        assert set(_links(row).values()) == {reverse("oversight:instrument_list")}
+        # the drill-down: the instrument list filtered to the agency and the month of issue
+        [link] = set(_links(row).values())
+        assert link == reverse("oversight:instrument_list") + f"?agency={others.justice_x.pk}&issued={month}"
+        listing = client.get(link).content.decode()
+        serials = set(re.findall(r'data-state="[a-z_]+">\s*<td><a href="[^"]+">([A-Z]+-[0-9-]+)</a>', listing))
+        assert len(serials) == int(numbers[0])
     assert others.police_y.name not in html and instrument_world["elsewhere"].serial not in html
 
 
