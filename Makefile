@@ -16,8 +16,10 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# A development run: FENGCUN_DEV=1 lets development keys stand in for unset ones and serves plain HTTP;
+# without it (production) the settings refuse to start (README.md, "Production").
 run: install
-	bash bin/run
+	FENGCUN_DEV=1 bash bin/run
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -5,22 +5,48 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("FENGCUN_VAR_DIR", BASE_DIR / "var"))
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(int(default))).strip().lower() in {"1", "true", "yes", "on"}
+    """1/true/yes/on or 0/false/no/off (any case; empty is off); anything else stops start-up."""
+    if name not in os.environ:
+        return default
+    value = os.environ[name].strip().lower()
+    if value not in TRUE_WORDS | FALSE_WORDS:
+        raise ImproperlyConfigured(f"{name}={os.environ[name]!r} is not a boolean: "
+                                   "use 1/true/yes/on or 0/false/no/off.")
+    return value in TRUE_WORDS
+
+
+def env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, str(default)))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={os.environ[name]!r} is not a whole number.") from None
 
 
 # Off unless DEBUG is set to 1/true/yes/on: error pages then show no settings, locals or request data.
 DEBUG = env_bool("DEBUG", False)
-# Development fallbacks are used only when the variable is unset; `check --deploy` flags them.
+# A development run on a workstation (`make run` and the tests set FENGCUN_DEV=1, DEBUG=1 implies it):
+# development keys stand in for missing ones, and the site is served over plain HTTP. Without it (production)
+# the keys are required and HTTPS is enforced; see "Production safety" below and README.md.
+DEVELOPMENT = DEBUG or env_bool("FENGCUN_DEV", False)
+# Development fallbacks are used only in a development run; in production a missing or development key stops
+# start-up (ImproperlyConfigured), and `check --deploy` flags them whatever the mode.
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me-in-production"
-SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",") if h]
+SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY if DEVELOPMENT else "")
+LOCAL_HOSTS = "127.0.0.1,localhost,[::1],testserver"
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", LOCAL_HOSTS if DEVELOPMENT else "").split(",")
+                 if h.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -149,11 +175,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Sensitive fields: MultiFernet over these keys (first one encrypts; all decrypt, so keys rotate).
 DEV_FIELD_ENCRYPTION_KEY = "ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZCE="
 FIELD_ENCRYPTION_KEYS = [
-    k.strip() for k in os.environ.get("FIELD_ENCRYPTION_KEYS", DEV_FIELD_ENCRYPTION_KEY).split(",") if k.strip()
+    k.strip()
+    for k in os.environ.get("FIELD_ENCRYPTION_KEYS", DEV_FIELD_ENCRYPTION_KEY if DEVELOPMENT else "").split(",")
+    if k.strip()
 ]
 # HMAC key of the blind index for ID numbers: separate from the Fernet keys so that rotating those keeps it.
 DEV_BLIND_INDEX_KEY = "dev-only-blind-index-key"
-BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY", DEV_BLIND_INDEX_KEY)
+BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY", DEV_BLIND_INDEX_KEY if DEVELOPMENT else "")
 
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport (several processes, no server).
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -190,34 +218,109 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
-X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 
-# Plain console logging only. Django's default sends request errors to AdminEmailHandler, whose report
-# carries the request (POST data, cookies, META) and frame locals; here a request error logs its message
-# ("Internal Server Error: /path") and the traceback, never the body or the locals.
-LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
+# ---- Production safety (issue 15, GB/T 22239-2019 level 3) ---------------------------------------------------
+# Secure by default: with DEBUG off and no FENGCUN_DEV, the keys must be real and the site is HTTPS only.
+# Each variable below relaxes one thing explicitly (README.md, "Production"); `check --deploy` names it.
+
+
+def _require_production_keys() -> None:
+    from cryptography.fernet import Fernet
+
+    how = ("Set it in the environment (README.md, \"Production\"); for a development run on this machine "
+           "set FENGCUN_DEV=1 (make run does).")
+    for key in FIELD_ENCRYPTION_KEYS:  # a malformed key fails here, not at the first encrypted read
+        try:
+            Fernet(key.encode())
+        except (ValueError, TypeError):
+            raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key "
+                                       "(32 url-safe base64-encoded bytes).") from None
+    if DEVELOPMENT:
+        return
+    if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY:
+        raise ImproperlyConfigured(f"SECRET_KEY is {'the development key' if SECRET_KEY else 'not set'}. {how}")
+    if not FIELD_ENCRYPTION_KEYS or DEV_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS:
+        state = "holds the development key" if FIELD_ENCRYPTION_KEYS else "is not set"
+        raise ImproperlyConfigured(f"FIELD_ENCRYPTION_KEYS {state}. {how}")
+    if not BLIND_INDEX_KEY or BLIND_INDEX_KEY == DEV_BLIND_INDEX_KEY:
+        state = "is the development key" if BLIND_INDEX_KEY else "is not set"
+        raise ImproperlyConfigured(f"BLIND_INDEX_KEY {state}. {how}")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(f"ALLOWED_HOSTS is not set (the host names the site answers to). {how}")
+
+
+_require_production_keys()
+
+HTTPS = not DEVELOPMENT
+# TLS ends at the reverse proxy in front of gunicorn, which says so in this header; empty: no proxy header is
+# trusted (TLS ends in this process, or a proxy that does not send it).
+_proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto" if HTTPS else "").strip()
+SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page (base.html), not from the cookie
+# Origins a form may be posted from when they differ from the Host the proxy passes (scheme://host[:port]).
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+X_FRAME_OPTIONS = "DENY"
+
+# Request ids on every log line (first), no cache of pages and documents, and the Content-Security-Policy:
+# both below WhiteNoise, whose static files stay cacheable.
+MIDDLEWARE.insert(0, "common.middleware.RequestIdMiddleware")
+MIDDLEWARE[MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1:1] = [
+    "common.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+# No inline script anywhere (static/js/ holds the handlers). Inline style *attributes* are allowed (progress
+# bars and the console chart draw with computed widths), <style> elements are not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],  # Bootstrap draws its form controls' icons as data: SVGs
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# ---- Logging: JSON lines (time, level, logger, message, request_id, user_id) ----------------------------------
+# Django's default sends request errors to AdminEmailHandler, whose report carries the request (POST data,
+# cookies, META) and frame locals; here a request error logs its message ("Internal Server Error: /path") and
+# the traceback, never the body, the query string or the locals (common/logging.py).
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING").upper()
+LOG_FILE = os.environ.get("LOG_FILE", "")  # also append the JSON lines to this file (logrotate-safe)
+_log_handlers = ["console"] + (["file"] if LOG_FILE else [])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
-    },
+    "filters": {"strip_query_string": {"()": "common.logging.StripQueryString"}},
+    "formatters": {"json": {"()": "common.logging.JsonFormatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+        "console": {"class": "logging.StreamHandler", "formatter": "json"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["strip_query_string"]},
+        **({"file": {"class": "logging.handlers.WatchedFileHandler", "filename": LOG_FILE, "formatter": "json",
+                     "delay": True, "encoding": "utf-8"}} if LOG_FILE else {}),
     },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "root": {"handlers": _log_handlers, "level": LOG_LEVEL},
     "loggers": {
-        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
-        # runserver's access lines (method, path, status), as Django's default configuration has them
-        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
-        "django.request": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
-        "django.security": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django": {"handlers": _log_handlers, "level": LOG_LEVEL, "propagate": False},
+        # runserver's access lines (method, path without query string, status)
+        "django.server": {"handlers": ["django.server"] + _log_handlers[1:], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": _log_handlers, "level": LOG_LEVEL, "propagate": False},
+        "django.security": {"handlers": _log_handlers, "level": LOG_LEVEL, "propagate": False},
     },
 }
+# The Celery worker keeps these handlers (JSON) instead of replacing the root logger's with its own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
