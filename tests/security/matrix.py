@@ -66,10 +66,13 @@ def each(default, *, anonymous=LOGIN, **cells) -> dict:
 
 PUBLIC = Row(None, each(200, anonymous=200))          # anyone, logged in or not
 ANY_LOGGED_IN = Row(None, each(200))                  # anyone logged in; anonymous goes to log in
-
-
-def logged_in_only(obj=None, post=None) -> Row:
-    return Row(obj, each(200), post)
+# columns for a row of one's own (a list, a form to start something): the roles that may, everyone else 403
+SUPERVISORS_ONLY = each(403, supervisor_x=200, supervisor_y=200)
+ADMIN_ONLY = each(403, policy_admin=200)
+CLERKS_ONLY = each(403, clerk_a=200, clerk_b=200, police_x=200, police_y=200)
+CASEWORK = each(200, policy_admin=403, auditor=403)   # every clerk, reviewer and supervisor, on their own scope
+# columns for an object of agency A: only its handling clerk; anyone else finds no such object
+CLERK_OWN_ONLY = each(404, clerk_a=200)
 
 
 # --- the URLs ------------------------------------------------------------------------------------------------

@@ -28,27 +28,19 @@ answer wrapped in ``Bug(right, "BUG: …")``: a strict xfail, which fails once t
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.contrib.auth.models import AnonymousUser  # noqa: F401  (anonymous is the logged-out client)
 from django.test import Client
 from django.urls import reverse
 
-from tests.security.matrix import (ANY_LOGGED_IN, LOGIN, OTHER, PUBLIC, SUBJECTS, Bug, Redirect, Row, each,
-                                   fill, named_patterns, observe, url_of)
+from tests.security.matrix import (ADMIN_ONLY, ANY_LOGGED_IN, CASEWORK, CLERK_OWN_ONLY, CLERKS_ONLY, LOGIN, OTHER,
+                                   PUBLIC, SUBJECTS, SUPERVISORS_ONLY, Bug, Redirect, Row, each, fill,
+                                   named_patterns, observe, url_of)
 from tests.security.world import NOW, build_world
 
 # Every cell asks the database (and so the test database is set up); the world is built once, below.
 pytestmark = pytest.mark.django_db
 
 REFUSALS = (LOGIN, 400, 403, 404, 405)
-
-# Who sees what: "casework" is every clerk, reviewer and supervisor (and the police clerks, who are clerks).
-CASEWORK_LIST = each(200, policy_admin=403, auditor=403)
-SUPERVISORS_ONLY = each(403, supervisor_x=200, supervisor_y=200)
-ADMIN_ONLY = each(403, policy_admin=200)
-CLERKS = dict(clerk_a=200, clerk_b=200, police_x=200, police_y=200)
 
 
 def supervisors_of_x(ok=200, *, other=404) -> dict:
@@ -66,20 +58,20 @@ ROWS: dict[str, Row] = {
     "set_language": Row(None, each(Redirect("home"), anonymous=Redirect("home"))),  # GET changes nothing
 
     # --- sealing: cases and records (agency A's open adult case) ----------------------------------------
-    "sealing:case_list": Row(None, CASEWORK_LIST),
-    "sealing:case_create": Row(None, each(403, **CLERKS)),
+    "sealing:case_list": Row(None, CASEWORK),
+    "sealing:case_create": Row(None, CLERKS_ONLY),
     "sealing:case_detail": Row("case", each(404, clerk_a=200, reviewer_a=200, supervisor_x=200)),
-    "sealing:case_edit": Row("case", each(404, clerk_a=200)),
-    "sealing:defendant_add": Row("case", each(404, clerk_a=200)),
-    "sealing:defendant_edit": Row("defendant", each(404, clerk_a=200)),
+    "sealing:case_edit": Row("case", CLERK_OWN_ONLY),
+    "sealing:defendant_add": Row("case", CLERK_OWN_ONLY),
+    "sealing:defendant_edit": Row("defendant", CLERK_OWN_ONLY),
     "sealing:record_create": Row("case", each(404, clerk_a=200, reviewer_a=403, supervisor_x=403)),
-    "sealing:record_list": Row(None, CASEWORK_LIST),
+    "sealing:record_list": Row(None, CASEWORK),
     "sealing:record_detail": Row("record", each(404, clerk_a=200, reviewer_a=200, supervisor_x=200)),
-    "sealing:record_edit": Row("record", each(404, clerk_a=200)),
+    "sealing:record_edit": Row("record", CLERK_OWN_ONLY),
     "sealing:charge_list": ANY_LOGGED_IN,
 
     # --- sealing: the sealed juvenile's file (police_x holds a copy of it) ----------------------------------
-    "sealing:work_queue": Row(None, CASEWORK_LIST),
+    "sealing:work_queue": Row(None, CASEWORK),
     "sealing:file_detail": Row("file", each(404, clerk_a=200, reviewer_a=200, supervisor_x=200, police_x=200,
                                             policy_admin=403, auditor=403)),
     # break the glass: the handling clerk and the supervising procuratorate; GET goes back to the file
@@ -109,7 +101,7 @@ ROWS: dict[str, Row] = {
 
     # --- sealing: notices (the sealed file's notice to the police station of region X) ---------------------
     "sealing:notice_inbox": Row(None, each(200, reviewer_a=403, reviewer_b=403, policy_admin=403, auditor=403)),
-    "sealing:notice_seal": Row(None, each(403, **CLERKS)),  # each clerk's own notices to seal
+    "sealing:notice_seal": Row(None, CLERKS_ONLY),  # each clerk's own notices to seal
     "sealing:notice_detail": Row("notice", each(403, clerk_a=200, clerk_b=404, supervisor_x=200, supervisor_y=404,
                                                 police_x=200, police_y=404)),
     # GET goes back to the notice; the POST downloads the PDF (each download logged)
@@ -134,7 +126,7 @@ ROWS: dict[str, Row] = {
     # --- queries (agency A's decided request, with an application and an objection) -------------------------
     "queries:request_list": Row(None, each(200, supervisor_x=403, supervisor_y=403, policy_admin=403,
                                            auditor=403)),
-    "queries:request_create": Row(None, each(403, **CLERKS)),
+    "queries:request_create": Row(None, CLERKS_ONLY),
     "queries:request_detail": Row("query", each(404, clerk_a=200, reviewer_a=200, supervisor_x=403,
                                                 supervisor_y=403, policy_admin=403, auditor=403)),
     "queries:request_decide": Row("query", each(403, reviewer_a=405, reviewer_b=405),
@@ -148,7 +140,7 @@ ROWS: dict[str, Row] = {
                                                  supervisor_y=403, policy_admin=403, auditor=403)),
     "queries:request_document": Row("query", each(404, clerk_a=200, reviewer_a=200, supervisor_x=403,
                                                   supervisor_y=403, policy_admin=403, auditor=403)),
-    "queries:objection_create": Row("query", each(403, **{k: 405 for k in CLERKS}),
+    "queries:objection_create": Row("query", each(403, clerk_a=405, clerk_b=405, police_x=405, police_y=405),
                                     post=each(403, clerk_a=Redirect("queries:request_detail"), clerk_b=404,
                                               police_x=404, police_y=404)),
     "queries:attachment_download": Row("attachment", each(404, clerk_a=200, reviewer_a=200, supervisor_x=403,

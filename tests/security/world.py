@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from accounts.factories import AgencyFactory, UserFactory
 from accounts.models import Agency
-from accounts.roles import AUDITOR, CLERK, POLICY_ADMIN, REVIEWER, SUPERVISOR
+from accounts.roles import AUDITOR, CLERK, POLICY_ADMIN, REVIEWER
 from sealing import services
 from sealing.identity import make_id_number
 from sealing.models import RecordKind
