@@ -11,13 +11,16 @@ An outcome is a status code (200, 400, 403, 404, 405) or ``Redirect("url name")`
 page). Every cell is one test, ``<url name>|<method>|<subject>``. Each request runs in a transaction rolled
 back afterwards, so the cells do not depend on each other; besides the status:
 - no answer is a 500;
-- a refused POST (LOGIN, 400, 403, 404, 405) changes no table;
+- a refused POST (LOGIN, 400, 403, 404, 405) changes no table (a POST the subject may make, such as the
+  addressee acknowledging a notice, may act: its empty body is all the action needs);
 - a 200 to a subject of the *other* agency/region contains neither agency A's sealed person's name or
   ID number, nor agency A's open person's name or ID number; a 200 to anyone contains no sealed name.
 
 **Adding a URL**: ``test_every_url_has_a_row`` fails naming it. Add a row:
 
-    "accounts:otp_verify": ANY_LOGGED_IN,                        # a preset
+    "accounts:otp_verify": ANY_LOGGED_IN,                        # a preset: PUBLIC, ANY_LOGGED_IN
+    "sealing:thing_list": Row(None, SUPERVISORS_ONLY),           # column presets: SUPERVISORS_ONLY, ADMIN_ONLY,
+    "sealing:thing_edit": Row("case", CLERK_OWN_ONLY),           #   CLERKS_ONLY, CASEWORK, CLERK_OWN_ONLY
     "sealing:thing_detail": Row("file", each(404, clerk_a=200, supervisor_x=200)),
     "sealing:thing_do": Row("file", each(405, clerk_b=404), post=each(403, clerk_a=Redirect("sealing:file_detail"))),
 
@@ -25,6 +28,9 @@ back afterwards, so the cells do not depend on each other; besides the status:
 the subjects named. If the object is new, add it to ``world.py`` and to ``matrix.KWARGS``. Run the module:
 a wrong cell fails saying what was answered. A cell whose answer today is wrong is written with the right
 answer wrapped in ``Bug(right, "BUG: …")``: a strict xfail, which fails once the bug is fixed.
+
+The admin: ``test_no_admin_page_for_a_non_staff_user`` walks every admin pattern; a new admin page needs
+nothing here.
 """
 from __future__ import annotations
 
