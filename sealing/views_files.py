@@ -156,6 +156,9 @@ def file_evaluate(request, pk):
 @require_http_methods(["GET", "POST"])
 def file_unseal(request, pk):
     file = _file(request, pk)
+    ok, reason = permissions.can_unseal(request.user, file)
+    if not ok:  # the form is not even shown to an agency that may not unseal (the service refuses it too)
+        return render(request, "403.html", {"reason": _(reason)}, status=403)
     grounds = [(g, f"{g} · {_(services.UNSEAL_GROUNDS[g])}") for g in unseal_grounds(file.regime)]
     form = UnsealForm(request.POST or None, grounds=grounds)
     if request.method == "POST" and form.is_valid():

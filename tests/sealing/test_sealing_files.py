@@ -116,7 +116,7 @@ def test_unseal_page_refuses_a_file_that_is_not_sealed(cast, login):
     file = case.defendants.get().sealing_file
     response = login(cast.clerk_a).post(reverse("sealing:file_unseal", args=[file.pk]),
                                         {"ground": "A-UNSEAL-RETRIAL", "document": "文书"})
-    assert response.status_code == 200 and SealingFile.objects.get(pk=file.pk).status == FileStatus.NOT_ELIGIBLE
+    assert response.status_code == 403 and SealingFile.objects.get(pk=file.pk).status == FileStatus.NOT_ELIGIBLE
 
 
 def test_new_intentional_crime_revokes_a_provisional_seal(cast):

@@ -91,9 +91,7 @@ ROWS: dict[str, Row] = {
     "sealing:file_evaluate": Row("file", each(404, clerk_a=405, reviewer_a=405, supervisor_x=405, police_x=405),
                                  post=each(404, clerk_a=Redirect("sealing:file_detail"), reviewer_a=403,
                                            supervisor_x=403, police_x=403)),
-    "sealing:file_unseal": Row("file", each(403, clerk_a=200, clerk_b=404, police_y=404, police_x=Bug(
-        403, "BUG: the unseal form is shown to the police station holding a copy, which may not unseal: "
-             "file_unseal never asks permissions.can_unseal (only the service refuses the POST)"))),
+    "sealing:file_unseal": Row("file", each(403, clerk_a=200, clerk_b=404, police_y=404, police_x=403)),
     "sealing:event_create": Row("file", each(403, clerk_a=200, clerk_b=404, police_y=404)),
     "sealing:service_create": Row("file", each(404, clerk_a=403, reviewer_a=403, supervisor_x=403,
                                                police_x=403)),  # A-CS: no community service on a juvenile's file
