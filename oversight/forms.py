@@ -3,7 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import ModelMultipleChoiceField
+from queries import uploads
 from queries.permissions import reason_has_substance
+from sealing.forms import DateField
 
 from .models import COMPLAINT_SOURCES, Rule, Source, State, Triage
 from .services import MAX_DESCRIPTION
@@ -62,7 +65,7 @@ class DismissForm(forms.Form):
 class ComplaintForm(forms.Form):
     source = forms.ChoiceField(label=_("source"),
                                choices=[(s.value, s.label) for s in COMPLAINT_SOURCES])
-    received_on = forms.DateField(label=_("received"), widget=DATE_WIDGET)
+    received_on = DateField(label=_("received"), widget=DATE_WIDGET)
     agency = forms.ModelChoiceField(label=_("agency concerned"), queryset=None)
     rule = forms.ChoiceField(label=_("kind of violation"), required=False,
                              choices=[("", _("other matter")), *Rule.choices])
@@ -94,7 +97,7 @@ class ComplaintForm(forms.Form):
 class InstrumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind of instrument"), choices=[])
     agency = forms.ModelChoiceField(label=_("agency addressed"), queryset=None)
-    findings = forms.ModelMultipleChoiceField(
+    findings = ModelMultipleChoiceField(
         label=_("findings it rests on"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("Open findings about the agency addressed; leave empty for an instrument drafted freely."))
     facts = forms.CharField(label=_("facts"), max_length=8000, widget=forms.Textarea(attrs={"rows": 5}),
@@ -127,7 +130,7 @@ class InstrumentForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    deadline = forms.DateField(label=_("reply due"), required=False, widget=DATE_WIDGET,
+    deadline = DateField(label=_("reply due"), required=False, widget=DATE_WIDGET,
                                help_text=_("Empty: the policy's period from today."))
 
     def __init__(self, *args, today, **kwargs):
@@ -150,7 +153,7 @@ class RejectReplyForm(forms.Form):
     reason = forms.CharField(label=_("why the reply is rejected"), max_length=4000,
                              widget=forms.Textarea(attrs={"rows": 4}),
                              help_text=_("At least ten characters; the agency reads it."))
-    deadline = forms.DateField(label=_("new reply deadline"), widget=DATE_WIDGET)
+    deadline = DateField(label=_("new reply deadline"), widget=DATE_WIDGET)
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,11 +225,20 @@ class ReplyForm(forms.Form):
             self.add_error("actions", _("Say what was done, in at least ten characters."))
         if outcome and outcome != ReplyOutcome.ADOPTED and not reason_has_substance(data.get("reasons", "")):
             self.add_error("reasons", _("Say why it was not (fully) adopted, in at least ten characters."))
+        checked = []
         for upload in data.get("attachments") or ():
-            if upload.content_type not in ATTACHMENT_TYPES:
-                self.add_error("attachments", _("Attach PDF, JPEG or PNG files only."))
-            elif upload.size > MAX_ATTACHMENT:
+            if upload.size > MAX_ATTACHMENT:
                 self.add_error("attachments", _("An attachment is larger than 10 MB."))
+                continue
+            try:  # the type by the file's first bytes, not by what the browser declares
+                upload = uploads.check(upload)
+            except uploads.UploadRejected:
+                upload = None
+            if upload is None or upload.content_type not in ATTACHMENT_TYPES:
+                self.add_error("attachments", _("Attach PDF, JPEG or PNG files only."))
+            else:
+                checked.append(upload)
+        data["attachments"] = checked
         return data
 
 

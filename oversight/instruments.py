@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import Agency
 from common.serials import next_serial
+from queries import uploads
 from queries.permissions import reason_has_substance
 
 from . import permissions
@@ -172,7 +173,7 @@ def reply_to_instrument(instrument: Instrument, *, user, outcome: str, actions: 
                             on_time=instrument.deadline is None or today <= instrument.deadline)
     _save(reply, gettext_noop("replied"), user)
     for name, content_type, data in attachments:
-        if content_type not in ATTACHMENT_TYPES:
+        if content_type not in ATTACHMENT_TYPES or uploads.sniff(data) != content_type:
             raise OversightError(gettext_noop("Attach PDF, JPEG or PNG files only."))
         if len(data) > MAX_ATTACHMENT:
             raise OversightError(gettext_noop("An attachment is larger than 10 MB."))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N
 from django.views.decorators.http import require_http_methods
 
+from common.validation import pk_or_none, pks
 from sealing.history import history_entries
 
 from . import instruments, permissions, presentation, selectors
@@ -119,10 +120,10 @@ def instrument_create(request):
     initial = {}
     if request.GET.get("kind") in InstrumentKind.values:
         initial["kind"] = request.GET["kind"]
-    agency_pk = request.GET.get("agency", "")
-    if agency_pk.isdigit():
+    agency_pk = pk_or_none(request.GET.get("agency"))
+    if agency_pk:
         initial["agency"] = agencies.filter(pk=agency_pk).first()
-    chosen = [pk for pk in request.GET.getlist("finding") if pk.isdigit()]
+    chosen = pks(request.GET.getlist("finding"))
     if chosen:
         picked = list(findings.filter(pk__in=chosen))
         initial["findings"] = picked
@@ -371,7 +372,7 @@ def instrument_reply(request, pk):
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        files = [(f.name, f.content_type, f.read()) for f in data["attachments"]]
+        files = [(f.filename, f.content_type, f.data) for f in data["attachments"]]
         try:
             instruments.reply_to_instrument(instrument, user=request.user, outcome=data["outcome"],
                                             actions=data["actions"], reasons=data["reasons"], attachments=files,

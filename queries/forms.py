@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, User
-from sealing.forms import DATE_WIDGET, ID_NUMBER_ERRORS
+from sealing.forms import DATE_WIDGET, ID_NUMBER_ERRORS, DateField
 from sealing.identity import IdNumberError, parse_id_number
 
 from . import permissions, uploads
@@ -74,6 +74,7 @@ class IntakeForm(forms.ModelForm):
                   "requester_agency", "requester_user", "subject_name", "subject_id_number", "purpose",
                   "legal_basis", "occupation"]
         widgets = {"received": DATE_WIDGET}
+        field_classes = {"received": DateField}
 
     def __init__(self, *args, user, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,7 +175,7 @@ class ApprovalForm(forms.Form):
 class UndertakingForm(forms.Form):
     signer_name = forms.CharField(label=_("signed by"), max_length=60)
     signer_position = forms.CharField(label=_("signer's position"), max_length=80, required=False)
-    signed_on = forms.DateField(label=_("signed on"), widget=DATE_WIDGET)
+    signed_on = DateField(label=_("signed on"), widget=DATE_WIDGET)
     text = forms.CharField(label=_("text of the undertaking"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                            help_text=_("Record the text the unit signed, or upload the signed paper."))
     file = forms.FileField(label=_("signed undertaking (file)"), required=False, widget=FILE_WIDGET,
@@ -203,7 +204,7 @@ class UndertakingForm(forms.Form):
 class ObjectionForm(forms.Form):
     objector_kind = forms.ChoiceField(label=_("objector"), choices=ObjectorKind.choices)
     objector_name = forms.CharField(label=_("objector's name"), max_length=80)
-    received = forms.DateField(label=_("received"), widget=DATE_WIDGET)
+    received = DateField(label=_("received"), widget=DATE_WIDGET)
     grounds = forms.CharField(label=_("grounds of the objection"), widget=forms.Textarea(attrs={"rows": 4}))
     file = forms.FileField(label=_("written objection (file)"), required=False, widget=FILE_WIDGET,
                            help_text=FILE_HELP)

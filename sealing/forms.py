@@ -6,12 +6,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
+from common.forms import ModelMultipleChoiceField
+
 from .casenumber import CaseNumberError, parse_case_number
 from .disclosure import BREAK_GLASS_MIN_REASON, masked_label
 from .identity import IdNumberError, parse_id_number
 from .models import Case, Charge, Disposition, EventKind, Record, RecordKind, SentenceKind
 from .observation import PROBLEMS as OBSERVATION_PROBLEMS
 from .observation import event_problems, reason_problems, service_entry_problems
+from .rules.kernel import MAX_YEAR, MIN_YEAR
 from .rules.validation import (
     SENTENCE_MONTHS,
     check_case_dates,
@@ -22,6 +25,29 @@ from .rules.validation import (
 )
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SMALLINT_MAX = 32767  # a PositiveSmallIntegerField column holds no more, on every database
+
+
+class DateField(forms.DateField):
+    """A date the rules can reckon with: a year from MIN_YEAR to MAX_YEAR, the bounds the JSON commands apply
+    too (a year 0001 or 9999 is a typing slip, and date arithmetic past 9999 fails)."""
+
+    widget = DATE_WIDGET
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise forms.ValidationError(_("Enter a date between the years %(low)s and %(high)s."), code="year",
+                                        params={"low": MIN_YEAR, "high": MAX_YEAR})
+
+
+class SearchForm(forms.Form):
+    """A list's free-text search: short, so that a pasted megabyte is an error and not a LIKE pattern."""
+
+    q = forms.CharField(required=False, max_length=100)
+
+    def term(self) -> str:
+        return self.cleaned_data["q"].strip() if self.is_valid() else ""
 
 ID_NUMBER_ERRORS = {
     "shape": _("A resident ID number has 18 characters: 17 digits and a final digit or X."),
@@ -97,6 +123,7 @@ class CaseForm(forms.ModelForm):
     class Meta:
         model = Case
         fields = ["case_number", "offense_start_date", "offense_date", "summary"]
+        field_classes = {"offense_start_date": DateField, "offense_date": DateField}
         widgets = {
             "offense_start_date": DATE_WIDGET,
             "offense_date": DATE_WIDGET,
@@ -136,10 +163,10 @@ class DefendantForm(forms.Form):
         label=_("resident ID number"), max_length=20, required=False,
         help_text=_("18 characters; the date of birth and sex are read from it."),
     )
-    birth_date = forms.DateField(
+    birth_date = DateField(
         label=_("date of birth"), required=False, widget=DATE_WIDGET, help_text=_("Only when there is no ID number.")
     )
-    charges = forms.ModelMultipleChoiceField(
+    charges = ModelMultipleChoiceField(
         label=_("charges"), queryset=Charge.objects.order_by("chapter", "article"),
         widget=forms.SelectMultiple(attrs={"size": 6, "class": "charge-select"}),
     )
@@ -147,17 +174,18 @@ class DefendantForm(forms.Form):
     sentence_kind = forms.ChoiceField(
         label=_("principal sentence"), choices=[("", "—")] + list(SentenceKind.choices), required=False
     )
-    sentence_months = forms.IntegerField(label=_("months"), min_value=0, required=False)
+    sentence_months = forms.IntegerField(label=_("months"), min_value=0, max_value=SMALLINT_MAX, required=False)
     suspended = forms.BooleanField(label=_("suspended"), required=False)
-    probation_months = forms.IntegerField(label=_("probation months"), min_value=0, required=False)
-    judgment_effective_date = forms.DateField(
+    probation_months = forms.IntegerField(label=_("probation months"), min_value=0, max_value=SMALLINT_MAX,
+                                          required=False)
+    judgment_effective_date = DateField(
         label=_("judgment or decision effective"), required=False, widget=DATE_WIDGET
     )
-    sentence_completed_date = forms.DateField(label=_("sentence completed"), required=False, widget=DATE_WIDGET)
+    sentence_completed_date = DateField(label=_("sentence completed"), required=False, widget=DATE_WIDGET)
     plea = forms.BooleanField(label=_("plea of guilt and acceptance of punishment"), required=False)
     surrender = forms.BooleanField(label=_("voluntary surrender"), required=False)
     good_conduct = forms.BooleanField(label=_("good conduct while serving"), required=False)
-    prior_convictions = forms.IntegerField(label=_("prior convictions"), min_value=0, initial=0)
+    prior_convictions = forms.IntegerField(label=_("prior convictions"), min_value=0, max_value=SMALLINT_MAX, initial=0)
     main_conduct_before_18 = forms.NullBooleanField(
         label=_("main criminal conduct before the 18th birthday"), required=False,
         widget=forms.NullBooleanSelect,
@@ -241,7 +269,8 @@ class BaseDefendantFormSet(forms.BaseFormSet):
 
 
 DefendantFormSet = forms.formset_factory(
-    DefendantForm, formset=BaseDefendantFormSet, extra=0, min_num=1, validate_min=True, max_num=50
+    DefendantForm, formset=BaseDefendantFormSet, extra=0, min_num=1, validate_min=True, max_num=50,
+    absolute_max=50,  # a forged TOTAL_FORMS never builds more forms than that (Django's default allows 1,050)
 )
 
 
@@ -269,7 +298,7 @@ class UnsealForm(forms.Form):
 
 class EventForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=EventKind.choices)
-    date = forms.DateField(label=_("date the judgment or decision took effect"), widget=DATE_WIDGET)
+    date = DateField(label=_("date the judgment or decision took effect"), widget=DATE_WIDGET)
     document_number = forms.CharField(label=_("document number"), max_length=80)
 
     def __init__(self, *args, start_date=None, **kwargs):
@@ -304,8 +333,8 @@ class ServiceEntryForm(forms.Form):
     """Community-service hours as served; they count once a second clerk verifies them (A-CS)."""
 
     hours = forms.IntegerField(label=_("hours"), min_value=1, max_value=10000)
-    served_from = forms.DateField(label=_("served from"), widget=DATE_WIDGET)
-    served_to = forms.DateField(label=_("served to"), widget=DATE_WIDGET)
+    served_from = DateField(label=_("served from"), widget=DATE_WIDGET)
+    served_to = DateField(label=_("served to"), widget=DATE_WIDGET)
     description = forms.CharField(label=_("service and place"), max_length=200)
     document_number = forms.CharField(label=_("proof (document number)"), max_length=80, required=False,
                                       help_text=_("The number of the certificate or record that proves the service."))
@@ -337,7 +366,7 @@ class EventCorrectionForm(ReasonForm):
     """Correct an event's kind, date or document number, with the reason for the correction."""
 
     kind = forms.ChoiceField(label=_("kind"), choices=EventKind.choices)
-    date = forms.DateField(label=_("date the judgment or decision took effect"), widget=DATE_WIDGET)
+    date = DateField(label=_("date the judgment or decision took effect"), widget=DATE_WIDGET)
     document_number = forms.CharField(label=_("document number"), max_length=80)
     field_order = ["kind", "date", "document_number", "reason"]
 

@@ -13,7 +13,7 @@ from common.crypto import blind_index
 
 from . import disclosure, permissions, selectors, services
 from .filters import CaseFilter, RecordFilter
-from .forms import CaseForm, DefendantForm, DefendantFormSet, RecordForm
+from .forms import CaseForm, DefendantForm, DefendantFormSet, RecordForm, SearchForm
 from .history import history_entries
 from .models import Defendant
 from .presentation import STATUS_STYLES
@@ -224,7 +224,8 @@ def record_edit(request, pk):
 @permission_required("sealing.view_charge", raise_exception=True)
 def charge_list(request):
     charges = selectors.charge_catalogue()
-    query = request.GET.get("q", "").strip()
+    search = SearchForm(request.GET)
+    query = search.term()
     if query:
         charges = charges.filter(Q(name__icontains=query) | Q(article__icontains=query))
-    return render(request, "sealing/charge_list.html", {"charges": charges, "query": query})
+    return render(request, "sealing/charge_list.html", {"charges": charges, "query": query, "search": search})

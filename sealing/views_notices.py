@@ -19,6 +19,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from common.validation import pks
+
 from . import disclosure, notices, permissions, selectors
 from .history import history_entries
 from .models import SealingNotice
@@ -172,7 +174,7 @@ def _chosen(request, data, today):
         return scope, selectors.notices_to_act_on(user, today).filter(deadline__lt=today)
     if scope == "all":
         return scope, selectors.notices_to_act_on(user, today)
-    ids = [value for value in data.getlist("notice") if value.isdigit()]
+    ids = pks(data.getlist("notice"))
     return "selected", selectors.notices_for(user).filter(pk__in=ids).order_by("deadline", "sent_on", "pk")
 
 
@@ -238,7 +240,7 @@ def notice_seal(request):
 
 def _seal(request):
     user = request.user
-    ids = [value for value in request.POST.getlist("notice") if value.isdigit()]
+    ids = pks(request.POST.getlist("notice"))
     chosen = list(selectors.notices_for(user).filter(pk__in=ids).order_by("deadline", "sent_on", "pk"))
     if not chosen:
         messages.error(request, _("No sealing notice was chosen: nothing was sealed."))

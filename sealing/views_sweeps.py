@@ -13,16 +13,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from . import permissions, sweep_admin
+from .forms import DateField
 from .models import SweepRun
 
 PAGE_SIZE = 25
 
 
 class SweepForm(forms.Form):
-    as_of = forms.DateField(label=gettext_lazy("as of"),
-                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                            help_text=gettext_lazy("The date the rules are applied as of: today, or an earlier day "
-                                                   "the scheduler missed."))
+    as_of = DateField(label=gettext_lazy("as of"),
+                      help_text=gettext_lazy("The date the rules are applied as of: today, or an earlier day "
+                                             "the scheduler missed."))
     retro = forms.BooleanField(label=gettext_lazy("include J-RETRO re-examination of cases decided before 2013"),
                                required=False)
 

@@ -1,0 +1,30 @@
+"""Form fields that several apps share."""
+from __future__ import annotations
+
+from django import forms
+
+from .validation import BIGINT_MAX
+
+
+def _past_bigint(value) -> bool:
+    text = str(value).strip().lstrip("+-")
+    if not text.isdigit():
+        return False
+    if len(text) > 19:
+        return True
+    try:
+        return int(text) > BIGINT_MAX
+    except ValueError:  # "²" is a digit to str.isdigit, not to int: Django refuses it as it is
+        return False
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, refusing a key past the databases' integer range before it reaches ``IN (…)``: an exact
+    lookup is safe since Django 5.0, but ``pk__in=[2**64]`` raises OverflowError on SQLite (a 500)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if _past_bigint(pk):
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": pk})
+        return super()._check_values(value)
