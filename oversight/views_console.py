@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from common.export import csv_response, xlsx_response
+from common.validation import BIGINT_MAX
+from sealing.forms import DateField as BoundedDateField
 from sealing.models import AccessAction, AccessLog
 
 from . import console, rules
@@ -40,10 +42,10 @@ MONTH_FORMATS = ["%Y-%m"]
 class ConsoleFilterForm(forms.Form):
     agency = forms.ModelChoiceField(label=gettext_lazy("agency"), required=False, queryset=None,
                                     empty_label=gettext_lazy("every agency supervised"))
-    first = forms.DateField(label=gettext_lazy("from month"), required=False, input_formats=MONTH_FORMATS,
+    first = BoundedDateField(label=gettext_lazy("from month"), required=False, input_formats=MONTH_FORMATS,
+                             widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
+    last = BoundedDateField(label=gettext_lazy("to month"), required=False, input_formats=MONTH_FORMATS,
                             widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
-    last = forms.DateField(label=gettext_lazy("to month"), required=False, input_formats=MONTH_FORMATS,
-                           widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
 
     def __init__(self, *args, agencies, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -246,13 +248,15 @@ def access_log_required(view):
 
 class AccessLogFilterForm(forms.Form):
     user = forms.CharField(label=gettext_lazy("user name"), required=False, max_length=150)
-    agency = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-    record = forms.IntegerField(label=gettext_lazy("record no."), required=False, min_value=1)
-    permit = forms.IntegerField(label=gettext_lazy("permit no."), required=False, min_value=1)
+    agency = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=BIGINT_MAX)
+    record = forms.IntegerField(label=gettext_lazy("record no."), required=False, min_value=1, max_value=BIGINT_MAX)
+    permit = forms.IntegerField(label=gettext_lazy("permit no."), required=False, min_value=1, max_value=BIGINT_MAX)
     action = forms.ChoiceField(label=gettext_lazy("action"), required=False,
                                choices=[("", gettext_lazy("every action")), *AccessAction.choices])
-    since = forms.DateField(label=gettext_lazy("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=gettext_lazy("until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = BoundedDateField(label=gettext_lazy("from"), required=False,
+                             widget=forms.DateInput(attrs={"type": "date"}))
+    until = BoundedDateField(label=gettext_lazy("until"), required=False,
+                             widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()
