@@ -17,6 +17,7 @@ from . import security
 # Reachable before the second factor (and with an expired password): leaving, the second-factor pages, the language.
 OPEN_URL_NAMES = ["logout", "login", "otp_enrol", "otp_verify", "set_language"]
 PASSWORD_URL_NAMES = ["password_change", "password_change_done"]
+ACTIVITY_RESOLUTION_SECONDS = 60
 
 
 def _go(request, url: str):
@@ -58,8 +59,11 @@ class SecurityPolicyMiddleware:
                 messages.info(request, _("Your session reached its limit of %(n)d hours. Please log in again.")
                               % {"n": settings.FENGCUN_SESSION_ABSOLUTE_HOURS})
             return _go(request, _with_next(request, "login"))
-        request.session[security.LAST_ACTIVITY] = int(moment.timestamp())
-        request.session.setdefault(security.LOGIN_AT, int(moment.timestamp()))
+        stamp = int(moment.timestamp())
+        last = request.session.get(security.LAST_ACTIVITY)
+        if last is None or stamp - last >= ACTIVITY_RESOLUTION_SECONDS:  # a session write a minute at most
+            request.session[security.LAST_ACTIVITY] = stamp
+        request.session.setdefault(security.LOGIN_AT, stamp)
         if request.path.startswith(settings.STATIC_URL):
             return None
         open_paths = {reverse(name) for name in OPEN_URL_NAMES}

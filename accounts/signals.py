@@ -53,4 +53,4 @@ def end_sessions_on_role_loss(sender, instance, action, reverse, pk_set, **kwarg
 def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
     # The audit chain (audit.services.record_security_event("lockout", username=..., detail={"ip": ...}))
     # belongs here once it is merged.
-    log.warning("login locked out: user name %r, address %s", username, ip_address)
+    log.warning("login locked out (address %s)", ip_address)  # no user name: it may be a mistyped password
