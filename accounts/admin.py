@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import Agency, Region, User
 
 
@@ -25,5 +26,22 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
     list_display = ("username", "last_name", "first_name", "agency", "is_active", "is_staff")
     list_filter = ("groups", "agency__kind", "is_active")
     list_select_related = ("agency",)
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Agency"), {"fields": ("agency",)}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Agency"), {"fields": ("agency",)}),
+        (_("Login security"), {"fields": ("password_changed_at",)}),
+    )
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Agency"), {"fields": ("agency",)}),)
+    readonly_fields = ("password_changed_at",)
+    actions = ["unlock_login", "end_sessions"]
+
+    @admin.action(description=_("Unlock the login of the selected users"), permissions=["change"])
+    def unlock_login(self, request, queryset):
+        services.unlock(list(queryset.values_list("username", flat=True)))
+        self.message_user(request, _("The login of %(n)d users is unlocked.") % {"n": queryset.count()},
+                          messages.SUCCESS)
+
+    @admin.action(description=_("End the sessions of the selected users"), permissions=["change"])
+    def end_sessions(self, request, queryset):
+        services.end_sessions(list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, _("The sessions of %(n)d users are ended.") % {"n": queryset.count()},
+                          messages.SUCCESS)

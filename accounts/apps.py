@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Agencies and users")
 
     def ready(self):
+        from . import signals  # noqa: F401  (connects the session and lockout receivers)
         from .roles import ensure_role_groups
 
         # Permissions exist only after every app migrated: grant them to the role groups then.

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -61,11 +63,38 @@ class User(AbstractUser):
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # When the password was last set (null: never since the account was created; date_joined counts then).
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
+    # Part of the session hash: raising it ends every session of the user at its next request
+    # (deactivation, loss of a role), as a password change does.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "session_generation"])
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def _get_session_auth_hash(self, secret=None):
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def save(self, *args, **kwargs):
+        password_set = self._password is not None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "is_active" in update_fields:
+            # a deactivation raises the generation (accounts/signals.py): it must be written with it
+            kwargs["update_fields"] = {*update_fields, "session_generation"}
+        super().save(*args, **kwargs)
+        if password_set:  # the hash goes into the history that forbids reusing the last passwords
+            PasswordHistory.objects.create(user=self, password=self.password, created_at=self.password_changed_at)
 
     @property
     def display_name(self) -> str:
@@ -78,3 +107,20 @@ class User(AbstractUser):
     @property
     def role_names(self) -> list[str]:
         return list(self.groups.order_by("name").values_list("name", flat=True))
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's past passwords (never the passwords): a new password may not repeat the last ones."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("earlier password")
+        verbose_name_plural = _("earlier passwords")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "common",
     "accounts",
     "sealing",
@@ -78,11 +81,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "common.faults.DatabaseUnavailableMiddleware",
+    "accounts.middleware.SecurityPolicyMiddleware",  # session limits, second factor, password age
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -118,18 +124,49 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user name or address before any check
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
 GUARDIAN_RAISE_403 = False
 
+# Identity authentication (GB/T 22239-2019 level 3, 8.1.4.1): the numbers of the policy, each overridable from the
+# environment. accounts/security.py reads them; README "Identity authentication" explains them.
+FENGCUN_PASSWORD_MIN_LENGTH = int(os.environ.get("FENGCUN_PASSWORD_MIN_LENGTH", "10"))
+FENGCUN_PASSWORD_MIN_CLASSES = int(os.environ.get("FENGCUN_PASSWORD_MIN_CLASSES", "3"))  # of lower, upper, digit, other
+FENGCUN_PASSWORD_HISTORY = int(os.environ.get("FENGCUN_PASSWORD_HISTORY", "5"))  # last passwords not to reuse; 0: off
+FENGCUN_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("FENGCUN_PASSWORD_MAX_AGE_DAYS", "90"))  # 0: passwords never expire
+FENGCUN_2FA_REQUIRED = env_bool("FENGCUN_2FA_REQUIRED", True)
+FENGCUN_2FA_ROLES = ["reviewer", "supervisor", "policy_admin", "auditor"]  # and every staff user / superuser
+FENGCUN_SESSION_IDLE_MINUTES = int(os.environ.get("FENGCUN_SESSION_IDLE_MINUTES", "30"))
+FENGCUN_SESSION_ABSOLUTE_HOURS = int(os.environ.get("FENGCUN_SESSION_ABSOLUTE_HOURS", "12"))  # 0: no absolute limit
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": FENGCUN_PASSWORD_MIN_LENGTH}},
+    {"NAME": "accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": FENGCUN_PASSWORD_MIN_CLASSES}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"history": FENGCUN_PASSWORD_HISTORY}},
 ]
+
+from datetime import timedelta  # noqa: E402
+
+# Lockout (django-axes): a user name after AXES_FAILURE_LIMIT failures, an address after
+# FENGCUN_LOCKOUT_ADDRESS_LIMIT (offices share one NAT address), both for AXES_COOLOFF_TIME after the last failure.
+AXES_FAILURE_LIMIT = int(os.environ.get("FENGCUN_LOCKOUT_FAILURES", "5"))
+FENGCUN_LOCKOUT_ADDRESS_LIMIT = int(os.environ.get("FENGCUN_LOCKOUT_ADDRESS_FAILURES", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("FENGCUN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.security.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # a success from a shared address must not wipe the failures of other user names
+# The address is REMOTE_ADDR: behind a reverse proxy, give axes the proxy's trusted header (AXES_CLIENT_IP_CALLABLE),
+# or every user shares the proxy's address.
+OTP_TOTP_ISSUER = "Fengcun"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a user's TOTP key or QR code
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -218,6 +255,11 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# Sessions end after FENGCUN_SESSION_IDLE_MINUTES without a request (the cookie and the stored session too) and
+# FENGCUN_SESSION_ABSOLUTE_HOURS after the login (accounts/middleware.py), and when the browser closes. The
+# cookies' other flags are in "Production safety" below.
+SESSION_COOKIE_AGE = FENGCUN_SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # ---- Production safety (issue 15, GB/T 22239-2019 level 3) ---------------------------------------------------
 # Secure by default: with DEBUG off and no FENGCUN_DEV, the keys must be real and the site is HTTPS only.

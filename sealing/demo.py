@@ -52,6 +52,8 @@ def demo_users_summary() -> list[str]:
             names = ", ".join(_usernames(slug, kind_slug, role) for role in ROLES)
             lines.append(f"  {pattern.format(d=district)}: {names}")
     lines.append(f"  password for every demo user: {DEMO_PASSWORD}")
+    lines.append("  clerks log in with the password alone; reviewers, supervisors, policy administrators, auditors and")
+    lines.append("  admin add a TOTP authenticator app on their first login (the page shows a QR code and the key)")
     return lines
 
 

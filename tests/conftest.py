@@ -18,6 +18,24 @@ def _eager_celery():
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """``client.force_login`` skips the login page, password and all: it skips the second factor too (a confirmed
+    device, marked verified in the session). The production default stays on: tests of the login itself post to
+    the login page and meet the second factor there (tests/accounts/test_two_factor.py)."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from tests.otp import mark_verified
+
+        mark_verified(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def cast(db):
     return make_cast()

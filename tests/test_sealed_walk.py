@@ -209,6 +209,8 @@ URLS = {
     "logout": None,
     "password_change": None,
     "password_change_done": None,
+    "otp_enrol": None,
+    "otp_verify": None,
     "sealing:case_list": None,
     "sealing:case_create": None,
     "sealing:case_detail": lambda w: {"pk": w.case.pk},

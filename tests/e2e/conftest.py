@@ -35,12 +35,33 @@ def page(browser, live_server):
 
 @pytest.fixture
 def log_in(page):
+    """Logs in through the login page, and through the second factor when the role needs one: on the first login
+    the enrolment page (its key gives the code), later the code of the user's device."""
+
     def _log_in(username, password):
         page.goto("/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
         page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/login/" not in url)
+        if "/two-factor/" in page.url:
+            page.fill("input[name=token]", _second_factor_code(page, username))
+            page.click("[data-testid=otp-submit]")  # not the first submit button: the navigation's is "log out"
         page.wait_for_url("**/")
         return page
 
     return _log_in
+
+
+def _second_factor_code(page, username) -> str:
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.otp import code_for
+
+    if "/two-factor/enrol/" in page.url:
+        key = base64.b32decode(page.get_attribute("[data-testid=otp-secret]", "data-secret"))
+        device = TOTPDevice.objects.get(user__username=username, confirmed=False)
+        return code_for(device, key=key)
+    return code_for(TOTPDevice.objects.get(user__username=username, confirmed=True))
