@@ -60,6 +60,10 @@ ROWS: dict[str, Row] = {
     "login": PUBLIC,
     "logout": Row(None, each(405, anonymous=405), post=each(LOGIN)),  # Django 5: logout is POST only
     "password_change": ANY_LOGGED_IN,
+    # the second factor: a clerk is never asked (sent home); the others enrol a device, the world's users have none
+    "otp_enrol": Row(None, each(200, clerk_a=Redirect("home"), clerk_b=Redirect("home"), police_x=Redirect("home"),
+                                police_y=Redirect("home"))),
+    "otp_verify": Row(None, each(Redirect("otp_enrol"))),
     "password_change_done": ANY_LOGGED_IN,
     "set_language": Row(None, each(Redirect("home"), anonymous=Redirect("home"))),  # GET changes nothing
 
