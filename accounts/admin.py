@@ -34,6 +34,19 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
     readonly_fields = ("password_changed_at",)
     actions = ["unlock_login", "end_sessions"]
 
+    # Separation of duties (accounts/roles.py): roles are given as groups only; nobody but a superuser makes a
+    # superuser or grants single permissions, and nobody changes their own roles, rights or account state.
+    GUARDED = ("is_superuser", "user_permissions")
+    OWN = ("groups", "user_permissions", "is_staff", "is_superuser", "is_active")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [f for f in self.GUARDED if f not in fields]
+        if obj is not None and obj.pk == request.user.pk:
+            fields += [f for f in self.OWN if f not in fields]
+        return fields
+
     @admin.action(description=_("Unlock the login of the selected users"), permissions=["change"])
     def unlock_login(self, request, queryset):
         services.unlock(list(queryset.values_list("username", flat=True)))

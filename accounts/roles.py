@@ -11,14 +11,21 @@ REVIEWER = "reviewer"
 SUPERVISOR = "supervisor"
 POLICY_ADMIN = "policy_admin"
 AUDITOR = "auditor"
+SYSTEM_ADMIN = "system_admin"
 
+# Separation of duties (三员分立, GB/T 22239-2019 8.1.5): the system administrator manages accounts and roles and
+# reads no case content; the security administrator (the policy administrator) manages the policies, the
+# catalogues and the keys; the auditor reads the audit and access logs and changes nothing. No role holds two
+# of these duties, and a superuser reads no case content either (sealing.selectors scopes it like anyone).
 ROLE_LABELS = {
     CLERK: _("clerk"),
     REVIEWER: _("reviewer"),
     SUPERVISOR: _("supervisor"),
-    POLICY_ADMIN: _("policy administrator"),
+    POLICY_ADMIN: _("security administrator (policies and keys)"),
     AUDITOR: _("auditor"),
+    SYSTEM_ADMIN: _("system administrator (accounts and roles)"),
 }
+ADMINISTRATIVE_ROLES = (POLICY_ADMIN, AUDITOR, SYSTEM_ADMIN)
 
 # app_label.codename; permissions of apps not yet built are skipped until they exist.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -57,6 +64,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     AUDITOR: [
         "sealing.view_charge",
         "sealing.view_accesslog",
+        "audit.view_auditentry",
+    ],
+    SYSTEM_ADMIN: [
+        "accounts.view_user", "accounts.add_user", "accounts.change_user",
+        "accounts.view_agency", "accounts.add_agency", "accounts.change_agency",
+        "accounts.view_region", "accounts.add_region", "accounts.change_region",
+        "auth.view_group",
+        "axes.view_accessattempt", "axes.delete_accessattempt", "axes.view_accessfailurelog",
     ],
 }
 

@@ -17,7 +17,7 @@ from faker import Faker
 
 from accounts.factories import DEMO_PASSWORD, AgencyFactory, RegionFactory, UserFactory
 from accounts.models import Agency, User
-from accounts.roles import AUDITOR, CLERK, POLICY_ADMIN, REVIEWER, SUPERVISOR, ensure_role_groups
+from accounts.roles import AUDITOR, CLERK, POLICY_ADMIN, REVIEWER, SUPERVISOR, SYSTEM_ADMIN, ensure_role_groups
 
 from . import observation, services, sweep
 from .identity import make_id_number
@@ -46,7 +46,7 @@ def _usernames(slug: str, kind_slug: str, role: str) -> str:
 
 
 def demo_users_summary() -> list[str]:
-    lines = [f"  admin / {DEMO_PASSWORD}  (administrator)"]
+    lines = [f"  admin / {DEMO_PASSWORD}  (system administrator: accounts and roles, no case content)"]
     for _code, district, slug, _p, _c in DISTRICTS:
         for _kind, kind_slug, pattern in AGENCY_KINDS:
             names = ", ".join(_usernames(slug, kind_slug, role) for role in ROLES)
@@ -74,7 +74,8 @@ def load(cases_per_district: int = 150, seed: int = 20261123, today: dt.date | N
     fake.seed_instance(seed)
     city = RegionFactory(code=CITY[0], name=CITY[1])
     if not User.objects.filter(username="admin").exists():
-        User.objects.create_superuser("admin", "", DEMO_PASSWORD, last_name="系统管理员")
+        # the system administrator: accounts and roles, no case content (三员分立); not a superuser
+        UserFactory(username="admin", agency=None, roles=[SYSTEM_ADMIN], is_staff=True, last_name="系统管理员")
     clerks = {}
     for code, district, slug, _p, _c in DISTRICTS:
         region = RegionFactory(code=code, name=district, parent=city)
