@@ -16,7 +16,8 @@ SYSTEM_ADMIN = "system_admin"
 # Separation of duties (三员分立, GB/T 22239-2019 8.1.5): the system administrator manages accounts and roles and
 # reads no case content; the security administrator (the policy administrator) manages the policies, the
 # catalogues and the keys; the auditor reads the audit and access logs and changes nothing. No role holds two
-# of these duties, and a superuser reads no case content either (sealing.selectors scopes it like anyone).
+# of these duties. A superuser (the bootstrap account of `createsuperuser`) is outside this scheme: it reads
+# the unsealed cases of every agency, so production keeps none active (docs/security.md).
 ROLE_LABELS = {
     CLERK: _("clerk"),
     REVIEWER: _("reviewer"),
