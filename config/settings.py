@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "common",
+    "audit",
     "accounts",
     "sealing",
     "queries",
@@ -188,6 +189,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# The audit trail is kept this many days (网络安全法 art. 21: at least six months; the purge refuses less
+# than 180). The daily purge (audit.purge, scheduled by audit's migration 0003) deletes what is older.
+FENGCUN_AUDIT_RETENTION_DAYS = int(os.environ.get("FENGCUN_AUDIT_RETENTION_DAYS", "180"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
