@@ -127,14 +127,15 @@ def check_retention(days: int) -> int:
 
 def chain_start() -> dict:
     """Where the kept chain starts, as its last purge (or the chain_start entry) recorded it."""
-    purge = AuditEntry.objects.filter(kind=AuditKind.PURGE).order_by("-seq").values("detail").first()
+    purge = AuditEntry.objects.filter(kind=AuditKind.PURGE).order_by("-seq").values("seq", "detail").first()
     if purge is not None:
-        d = purge["detail"]
+        d = purge["detail"] if isinstance(purge["detail"], dict) else {}
         return {"start_seq": d.get("start_seq"), "start_prev_hash": d.get("start_prev_hash"),
-                "access_log_floor": d.get("access_log_floor", 0), "recorded": True}
+                "access_log_floor": d.get("access_log_floor", 0), "recorded": True, "purge_seq": purge["seq"]}
     first = AuditEntry.objects.filter(seq=1).values("kind", "detail").first()
     floor = (first["detail"].get("access_log_floor", 0)
-             if first is not None and first["kind"] == AuditKind.CHAIN_START else 0)
+             if first is not None and first["kind"] == AuditKind.CHAIN_START and isinstance(first["detail"], dict)
+             else 0)
     return {"start_seq": 1, "start_prev_hash": chain.GENESIS, "access_log_floor": floor, "recorded": False}
 
 

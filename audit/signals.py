@@ -1,5 +1,6 @@
 """Security events from Django's own signals: logins, logouts and failures; role and permission changes
-(group membership, a user's or a role's permissions); accounts created, deactivated or given a new password;
+(roles created or deleted, group membership, a user's or a role's permissions); accounts created,
+deactivated, deleted or given a new password;
 policy versions and catalogue entries saved or deleted. Connected in AuditConfig.ready().
 
 The acting user of a change is the request's user (simple_history's middleware keeps the request in a
@@ -18,6 +19,7 @@ from .services import record_security_event
 
 POLICY_MODELS = ("sealing.SealingPolicy", "oversight.OversightPolicy")
 CATALOGUE_MODELS = ("sealing.Charge", "queries.LegalBasis")
+ROLE_MODELS = ("auth.Group",)  # a role created, renamed or deleted (deleting one drops its members silently)
 ACCOUNT_FIELDS = ("is_active", "is_staff", "is_superuser", "agency_id")
 
 _table_ready = False
@@ -122,6 +124,11 @@ def on_account_saved(sender, instance, created, raw=False, **kwargs):
         record_security_event(AuditKind.PASSWORD_CHANGE, actor=actor, obj=instance, detail={})
 
 
+def on_account_deleted(sender, instance, **kwargs):
+    if _ready():
+        record_security_event(AuditKind.ACCOUNT_CHANGE, actor=request_user(), obj=instance, detail={"deleted": True})
+
+
 # --- policy and catalogues ----------------------------------------------------------------------------------
 
 def _version_detail(instance) -> dict:
@@ -156,7 +163,9 @@ def connect() -> None:
                         dispatch_uid="audit.group_permissions", weak=False)
     pre_save.connect(remember_account, sender=user_model, dispatch_uid="audit.account_before")
     post_save.connect(on_account_saved, sender=user_model, dispatch_uid="audit.account")
-    for labels, kind in ((POLICY_MODELS, AuditKind.POLICY_CHANGE), (CATALOGUE_MODELS, AuditKind.CATALOGUE_CHANGE)):
+    post_delete.connect(on_account_deleted, sender=user_model, dispatch_uid="audit.account_deleted")
+    for labels, kind in ((POLICY_MODELS, AuditKind.POLICY_CHANGE), (CATALOGUE_MODELS, AuditKind.CATALOGUE_CHANGE),
+                         (ROLE_MODELS, AuditKind.ROLE_CHANGE)):
         handler = _changed(kind)
         for label in labels:
             post_save.connect(handler, sender=label, dispatch_uid=f"audit.saved.{label}", weak=False)

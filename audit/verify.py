@@ -96,43 +96,48 @@ def _check_mirrors(rows: list[dict]) -> Problem | None:
     return None
 
 
+def _check_entry(entry: dict, expected_seq: int, expected_prev: str, previous_seq: int | None,
+                 start: dict) -> Problem | None:
+    seq = entry["seq"]
+    if seq != expected_seq:
+        if previous_seq is None and seq < expected_seq:
+            return Problem(seq, "start_not_recorded", f"the chain starts at entry {seq}, but its last purge "
+                                                      f"recorded the start at entry {expected_seq}")
+        missing = f"entry {expected_seq}" if seq == expected_seq + 1 else f"entries {expected_seq} to {seq - 1}"
+        return Problem(expected_seq, "missing", f"{missing} missing (deleted)")
+    if entry["prev_hash"] != expected_prev:
+        if previous_seq is None:
+            return Problem(seq, "link_broken", f"entry {seq} does not link to the start of the chain "
+                                               f"({'the last purge' if start['recorded'] else 'genesis'})")
+        return Problem(seq, "link_broken", f"entry {seq} does not link to entry {previous_seq}: entries "
+                                           f"reordered, or an entry replaced")
+    if _recomputed(entry) != entry["hash"]:
+        return Problem(seq, "modified", f"entry {seq} has been modified: its content does not match its hash")
+    return None
+
+
 def verify(*, chunk: int = CHUNK) -> Report:
     report = Report()
     head = AuditHead.objects.filter(pk=HEAD_PK).values("last_seq", "last_hash").first()
     start = chain_start()
     report.start = start
     expected_seq, expected_prev = start["start_seq"], start["start_prev_hash"]
+    floor = start["access_log_floor"]
+    if not (isinstance(expected_seq, int) and isinstance(expected_prev, str) and isinstance(floor, int)):
+        report.problem = Problem(start.get("purge_seq"), "modified",
+                                 f"entry {start.get('purge_seq')} (a purge) does not say where the chain starts")
+        return report
     previous_seq = head_hash = None
     for rows in _entries(chunk):
-        for entry in rows:
-            seq = entry["seq"]
+        for index, entry in enumerate(rows):
+            problem = _check_entry(entry, expected_seq, expected_prev, previous_seq, start)
+            if problem is not None:  # an access-log row changed earlier in the chunk comes first
+                report.problem = _check_mirrors(rows[:index]) or problem
+                return report
             if report.first_seq is None:
-                report.first_seq = seq
-            if seq != expected_seq:
-                if previous_seq is None and seq < expected_seq:
-                    report.problem = Problem(seq, "start_not_recorded",
-                                             f"the chain starts at entry {seq}, but its last purge recorded the "
-                                             f"start at entry {expected_seq}")
-                else:
-                    missing = f"entry {expected_seq}" if seq == expected_seq + 1 else \
-                        f"entries {expected_seq} to {seq - 1}"
-                    report.problem = Problem(expected_seq, "missing", f"{missing} missing (deleted)")
-                return report
-            if entry["prev_hash"] != expected_prev:
-                if previous_seq is None:
-                    message = (f"entry {seq} does not link to the start of the chain "
-                               f"({'the last purge' if start['recorded'] else 'genesis'})")
-                else:
-                    message = (f"entry {seq} does not link to entry {previous_seq}: entries reordered, or an "
-                               f"entry replaced")
-                report.problem = Problem(seq, "link_broken", message)
-                return report
-            if _recomputed(entry) != entry["hash"]:
-                report.problem = Problem(seq, "modified", f"entry {seq} has been modified: its content does not "
-                                                          f"match its hash")
-                return report
-            expected_prev, previous_seq, expected_seq = entry["hash"], seq, seq + 1
-            if head is not None and seq == head["last_seq"]:
+                report.first_seq = entry["seq"]
+            expected_prev, previous_seq, expected_seq = entry["hash"], entry["seq"], entry["seq"] + 1
+            if head is not None and entry["seq"] == head["last_seq"]:
                 head_hash = entry["hash"]
             report.entries += 1
         problem = _check_mirrors(rows)
@@ -152,7 +157,7 @@ def verify(*, chunk: int = CHUNK) -> Report:
                                  f"entry {head['last_seq']} does not have the hash the chain's head recorded")
         return report
     access_log = _access_log_model()
-    orphan = (access_log.objects.filter(pk__gt=start["access_log_floor"] or 0)
+    orphan = (access_log.objects.filter(pk__gt=floor)
               .filter(~Exists(AuditEntry.objects.filter(access_log_id=OuterRef("pk"))))
               .order_by("pk").values_list("pk", flat=True).first())
     if orphan is not None:

@@ -76,6 +76,29 @@ def test_role_changes_name_the_roles_and_who_changed_them(cast, acting_as):
     assert {e.actor_id for e in changes} == {cast.supervisor_x.pk}
 
 
+def test_a_role_created_and_deleted(cast, acting_as):
+    acting_as(cast.supervisor_x)
+    since = last_seq()
+    role = Group.objects.create(name="临时角色")
+    role.user_set.add(cast.clerk_a)
+    pk = role.pk
+    role.delete()  # the membership goes with it, without an m2m signal: the deletion itself is the trace
+    assert [(e.object_id, e.detail) for e in entries(AuditKind.ROLE_CHANGE, since)] == [
+        (str(pk), {"action": "created", "name": "临时角色"}),
+        (str(pk), {"action": "add", "users": [cast.clerk_a.pk]}),
+        (str(pk), {"action": "deleted", "name": "临时角色"}),
+    ]
+
+
+def test_a_deleted_account_is_recorded(cast, django_user_model):
+    user = django_user_model.objects.create_user("leaver", agency=cast.agency_a)
+    since = last_seq()
+    pk = user.pk
+    user.delete()
+    [deleted] = entries(AuditKind.ACCOUNT_CHANGE, since)
+    assert (deleted.object_id, deleted.detail) == (str(pk), {"deleted": True})
+
+
 def test_permission_changes_of_a_user_and_of_a_role(cast):
     since = last_seq()
     permission = Permission.objects.get(codename="view_accesslog")

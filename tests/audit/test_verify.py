@@ -132,3 +132,34 @@ def test_an_empty_trail_passes(db):
     AuditHead.objects.all().delete()
     code, summary, _err = verify_audit()
     assert code == 0 and summary["entries"] == 0
+
+
+def test_the_first_problem_in_sequence_order_is_named(trail):
+    """An access-log row changed under entry 3 and entry 8 modified, both in one chunk: entry 3's comes first."""
+    mirrored, later = trail[3], trail[8]
+    tamper("UPDATE sealing_accesslog SET reference = %s WHERE id = %s", ["X", mirrored.access_log_id])
+    tamper("UPDATE audit_auditentry SET detail = %s WHERE seq = %s", ['{"rows": 0}', later.seq])
+    code, summary, _err = verify_audit()
+    assert code == 1 and summary["broken"]["seq"] == mirrored.seq
+    assert summary["broken"]["code"] == "access_log_modified"
+
+
+def test_the_last_entry_rewritten_with_a_fresh_hash_is_caught_by_the_head(trail):
+    from audit import chain
+
+    last = AuditEntry.objects.values().get(seq=trail[-1].seq)
+    forged = {**{k: v for k, v in last.items() if k != "hash"}, "detail": {"rows": 0}}
+    tamper("UPDATE audit_auditentry SET detail = %s, hash = %s WHERE seq = %s",
+           ['{"rows": 0}', chain.entry_hash(**forged), last["seq"]])
+    code, summary, _err = verify_audit()
+    assert code == 1 and summary["broken"]["seq"] == last["seq"] and summary["broken"]["code"] == "modified"
+
+
+def test_a_purge_entry_that_no_longer_says_where_the_chain_starts_is_named(trail):
+    purge = services.purge(as_of=trail[0].at.date(), retention_days=180, now=T0)  # nothing is that old
+    assert purge["deleted"] == 0
+    entry = services.append(AuditKind.PURGE, detail={"start_seq": "one"}, at=T0)
+    code, summary, err = verify_audit()
+    assert code == 1 and summary["broken"] == {"seq": entry.seq, "code": "modified", "message":
+                                               f"entry {entry.seq} (a purge) does not say where the chain starts"}
+    assert "Traceback" not in err
