@@ -163,3 +163,7 @@ def test_a_purge_entry_that_no_longer_says_where_the_chain_starts_is_named(trail
     assert code == 1 and summary["broken"] == {"seq": entry.seq, "code": "modified", "message":
                                                f"entry {entry.seq} (a purge) does not say where the chain starts"}
     assert "Traceback" not in err
+
+
+def test_verifying_writes_nothing(trail, no_writes):
+    assert verify_audit()[0] == 0
