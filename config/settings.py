@@ -127,6 +127,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 
+# The audit trail is kept this many days (网络安全法 art. 21: at least six months; the purge refuses less
+# than 180). The daily purge (audit.purge, scheduled by audit's migration 0003) deletes what is older.
+FENGCUN_AUDIT_RETENTION_DAYS = int(os.environ.get("FENGCUN_AUDIT_RETENTION_DAYS", "180"))
+
 # Uploads (application documents, undertakings, objections): the form validators read these two.
 FENGCUN_UPLOAD_MAX_BYTES = int(os.environ.get("FENGCUN_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 FENGCUN_UPLOAD_TYPES = {  # content type -> accepted file name extensions
@@ -189,10 +193,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-
-# The audit trail is kept this many days (网络安全法 art. 21: at least six months; the purge refuses less
-# than 180). The daily purge (audit.purge, scheduled by audit's migration 0003) deletes what is older.
-FENGCUN_AUDIT_RETENTION_DAYS = int(os.environ.get("FENGCUN_AUDIT_RETENTION_DAYS", "180"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
