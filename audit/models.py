@@ -10,7 +10,6 @@ class AuditKind(models.TextChoices):
     READ = "read", _("read of sealed content")
     BREAK_GLASS = "break_glass", _("sealed file opened with a reason")
     LOGIN = "login", _("login")
-    LOGOUT = "logout", _("logout")
     LOGIN_FAILED = "login_failed", _("failed login")
     LOCKOUT = "lockout", _("account locked out")
     ACCOUNT_CHANGE = "account_change", _("account created or changed")

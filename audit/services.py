@@ -17,7 +17,7 @@ HEAD_PK = 1
 MIN_RETENTION_DAYS = 180  # 网络安全法 art. 21: network logs are kept for no less than six months
 BEIJING = ZoneInfo("Asia/Shanghai")
 SECURITY_KINDS = frozenset({
-    AuditKind.LOGIN, AuditKind.LOGOUT, AuditKind.LOGIN_FAILED, AuditKind.LOCKOUT, AuditKind.ACCOUNT_CHANGE,
+    AuditKind.LOGIN, AuditKind.LOGIN_FAILED, AuditKind.LOCKOUT, AuditKind.ACCOUNT_CHANGE,
     AuditKind.PASSWORD_CHANGE, AuditKind.ROLE_CHANGE, AuditKind.PERMISSION_CHANGE, AuditKind.POLICY_CHANGE,
     AuditKind.CATALOGUE_CHANGE, AuditKind.KEY_ROTATION, AuditKind.EXPORT,
 })

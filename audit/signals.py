@@ -1,7 +1,8 @@
-"""Security events from Django's own signals: logins, logouts and failures; role and permission changes
-(roles created or deleted, group membership, a user's or a role's permissions); accounts created,
-deactivated, deleted or given a new password;
-policy versions and catalogue entries saved or deleted. Connected in AuditConfig.ready().
+"""Security events from Django's own signals: logins and failures; role and permission changes (roles
+created or deleted, group membership, a user's or a role's permissions); accounts created, deactivated,
+deleted or given a new password; policy versions and catalogue entries saved or deleted. Connected in
+AuditConfig.ready(). A logout writes nothing (it ends a session; the permission matrix counts the POST that
+sends a user back to the login page as a refusal, which must change nothing).
 
 The acting user of a change is the request's user (simple_history's middleware keeps the request in a
 context local); a change made outside a request (a command, a migration's post_migrate) has none."""
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from simple_history.models import HistoricalRecords
@@ -47,11 +48,6 @@ def _ip(request) -> str:
 
 def on_login(sender, request, user, **kwargs):
     record_security_event(AuditKind.LOGIN, actor=user, obj=user, detail={"ip": _ip(request)})
-
-
-def on_logout(sender, request, user, **kwargs):
-    if user is not None:
-        record_security_event(AuditKind.LOGOUT, actor=user, obj=user, detail={"ip": _ip(request)})
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):
@@ -153,7 +149,6 @@ def _changed(kind: str):
 def connect() -> None:
     user_model = get_user_model()
     user_logged_in.connect(on_login, dispatch_uid="audit.login")
-    user_logged_out.connect(on_logout, dispatch_uid="audit.logout")
     user_login_failed.connect(on_login_failed, dispatch_uid="audit.login_failed")
     m2m_changed.connect(_m2m(AuditKind.ROLE_CHANGE, "groups"), sender=user_model.groups.through,
                         dispatch_uid="audit.user_groups", weak=False)

@@ -44,8 +44,9 @@ def test_a_login_is_recorded_with_the_user_and_the_address(client, cast):
     client.post(reverse("login"), {"username": "clerk_a", "password": DEMO_PASSWORD})
     [login] = entries(AuditKind.LOGIN, since)
     assert (login.actor_id, login.actor_username, login.detail) == (cast.clerk_a.pk, "clerk_a", {"ip": "127.0.0.1"})
-    client.post(reverse("logout"))
-    assert [e.actor_id for e in entries(AuditKind.LOGOUT, since)] == [cast.clerk_a.pk]
+    before = last_seq()
+    client.post(reverse("logout"))  # a logout writes nothing
+    assert last_seq() == before
 
 
 def test_a_failed_login_records_the_username_tried_never_the_password(client, cast):
