@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "common",
+    "audit",
     "accounts",
     "sealing",
     "queries",
@@ -189,6 +190,10 @@ STORAGES = {
 # `make run` works with DEBUG off and without collectstatic; a collected STATIC_ROOT is served too.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+
+# The audit trail is kept this many days (网络安全法 art. 21: at least six months; the purge refuses less
+# than 180). The daily purge (audit.purge, scheduled by audit's migration 0003) deletes what is older.
+FENGCUN_AUDIT_RETENTION_DAYS = int(os.environ.get("FENGCUN_AUDIT_RETENTION_DAYS", "180"))
 
 # Uploads (application documents, undertakings, objections): the form validators read these two.
 FENGCUN_UPLOAD_MAX_BYTES = int(os.environ.get("FENGCUN_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

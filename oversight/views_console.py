@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from audit import services as audit
 from common.export import csv_response, xlsx_response
 from common.validation import BIGINT_MAX
 from sealing.forms import DateField as BoundedDateField
@@ -223,12 +224,14 @@ def console_export(request):
     tables = _tables(data)
     stem = f"console-{data['period'].first:%Y%m}-{data['period'].last:%Y%m}"
     if request.GET.get("format") == "xlsx":
+        audit.record_export(request.user, "console", fmt="xlsx", rows=sum(len(t[2]) for t in tables))
         return xlsx_response(f"{stem}.xlsx", tables)
     try:
         index = min(max(int(request.GET.get("table", "1")), 1), len(tables)) - 1
     except ValueError:
         index = 0
     _title, header, rows = tables[index]
+    audit.record_export(request.user, "console", fmt="csv", rows=len(rows), table=index + 1)
     return csv_response(f"{stem}-{index + 1}.csv", header, rows)
 
 

@@ -16,8 +16,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+
+from audit.services import mirror_access
 
 from .rules.files import whole_case_records_hidden
 from .models import HIDDEN_STATES, AccessAction, AccessLog, Defendant, Record, SealedRecordPermit, SealingFile
@@ -174,9 +177,13 @@ class Gate:
 
 def log_read(user, *, action: str = AccessAction.READ, defendant=None, record=None, permit=None,
              reason: str = "", reference: str = "") -> AccessLog:
-    """Write one access-log row: every read of sealed content goes through here."""
-    return AccessLog.objects.create(user=user, defendant=defendant, record=record, permit=permit, action=action,
-                                    reason=reason[:300], reference=reference[:40])
+    """Write one access-log row: every read of sealed content goes through here. The row is mirrored in the
+    audit trail's hash chain in the same transaction (ids only: the reason a user typed stays in the row)."""
+    with transaction.atomic():
+        log = AccessLog.objects.create(user=user, defendant=defendant, record=record, permit=permit, action=action,
+                                       reason=reason[:300], reference=reference[:40])
+        mirror_access(log, break_glass=action == AccessAction.BREAK_GLASS)
+    return log
 
 
 BREAK_GLASS_MIN_REASON = 10

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from audit.services import append_only_lifted
 from oversight import console
 from oversight.models import Finding
 from sealing import notices
@@ -70,10 +71,12 @@ def test_reads_of_sealed_content_per_agency_and_month(cast, others, world):
     record = world[0].sealing_file.defendant.case.records.first()
     may = AccessLog.objects.create(user=others.police_clerk_x, record=record)
     june = [AccessLog.objects.create(user=others.police_clerk_x, record=record) for _ in range(2)]
-    AccessLog.objects.filter(pk=may.pk).update(at=at(dt.date(2026, 5, 31), LATE_EVENING))
-    AccessLog.objects.filter(pk__in=[r.pk for r in june]).update(at=at(JUNE, dt.time(0, 30)))
+    with append_only_lifted():  # the access log is append-only: lifted to backdate
+        AccessLog.objects.filter(pk=may.pk).update(at=at(dt.date(2026, 5, 31), LATE_EVENING))
+        AccessLog.objects.filter(pk__in=[r.pk for r in june]).update(at=at(JUNE, dt.time(0, 30)))
     AccessLog.objects.create(user=others.police_clerk_y, record=record)
-    AccessLog.objects.filter(user=others.police_clerk_y).update(at=at(JUNE))
+    with append_only_lifted():  # the access log is append-only: lifted to backdate
+        AccessLog.objects.filter(user=others.police_clerk_y).update(at=at(JUNE))
     agencies = list(console.scope_agencies(cast.supervisor_x).values_list("pk", flat=True))
     reads = console.reads_of_sealed_content(agencies, console.Period(dt.date(2026, 5, 1), JUNE))
     assert reads == {(others.police_x.pk, dt.date(2026, 5, 1)): {"reads": 1}, (others.police_x.pk, JUNE): {"reads": 2}}

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from accounts.factories import UserFactory
 from accounts.roles import AUDITOR, SUPERVISOR
+from audit.services import append_only_lifted
 from oversight import services
 from oversight.models import Finding
 from sealing.models import AccessAction, AccessLog
@@ -162,9 +163,10 @@ def test_the_auditor_reads_every_read_and_pages_by_keyset(cast, others, auditor,
 def test_the_access_log_period_runs_from_beijing_midnight_to_midnight(cast, others, client, world):  # noqa: F811
     record, x_reads, _y_read = _reads(cast, others, world)
     before, first, last = x_reads
-    AccessLog.objects.filter(pk=before.pk).update(at=at(dt.date(2026, 5, 31), dt.time(23, 59)))
-    AccessLog.objects.filter(pk=first.pk).update(at=at(TODAY, dt.time(0, 0)))
-    AccessLog.objects.filter(pk=last.pk).update(at=at(TODAY, dt.time(23, 59)))
+    with append_only_lifted():  # the access log is append-only: lifted to backdate
+        AccessLog.objects.filter(pk=before.pk).update(at=at(dt.date(2026, 5, 31), dt.time(23, 59)))
+        AccessLog.objects.filter(pk=first.pk).update(at=at(TODAY, dt.time(0, 0)))
+        AccessLog.objects.filter(pk=last.pk).update(at=at(TODAY, dt.time(23, 59)))
     client.force_login(cast.supervisor_x)
     html = client.get(reverse("oversight:access_log"), {"since": "2026-06-01", "until": "2026-06-01"}).content.decode()
     assert [f'data-read="{r.pk}"' in html for r in (before, first, last)] == [False, True, True]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from audit.services import append_only_lifted
 from oversight import services
 from oversight.models import Finding, OversightPolicy, State
 from queries import services as query_services
@@ -270,8 +271,9 @@ def test_s_read_scope_a_read_after_the_permit_expired(cast, others):
                                            reference="CX-2026-000009", purpose="认定事实", granted_by=cast.reviewer_a)
     in_time = AccessLog.objects.create(user=others.police_clerk_x, record=record, permit=permit)
     late = AccessLog.objects.create(user=others.police_clerk_x, record=record, permit=permit)
-    AccessLog.objects.filter(pk=in_time.pk).update(at=at(TODAY, dt.time(8)))
-    AccessLog.objects.filter(pk=late.pk).update(at=at(TODAY, dt.time(10)))
+    with append_only_lifted():  # the access log is append-only: lifted to backdate
+        AccessLog.objects.filter(pk=in_time.pk).update(at=at(TODAY, dt.time(8)))
+        AccessLog.objects.filter(pk=late.pk).update(at=at(TODAY, dt.time(10)))
     finding = lifecycle_start("S-READ-SCOPE", TODAY, access_log=late)
     assert finding.facts["fault"] == "expired" and finding.official == others.police_clerk_x
     assert finding.agency == others.police_x and finding.record == record
@@ -288,7 +290,8 @@ def test_s_read_scope_a_read_without_a_permit_or_of_another_record(cast, others)
                                            reference="CX-2026-000010", purpose="认定事实", granted_by=cast.reviewer_a)
     bare = AccessLog.objects.create(user=others.police_clerk_x, record=other)
     wrong = AccessLog.objects.create(user=others.police_clerk_x, record=other, permit=permit)
-    AccessLog.objects.filter(pk__in=[bare.pk, wrong.pk]).update(at=at(TODAY, dt.time(10)))
+    with append_only_lifted():  # the access log is append-only: lifted to backdate
+        AccessLog.objects.filter(pk__in=[bare.pk, wrong.pk]).update(at=at(TODAY, dt.time(10)))
     scan(TODAY)
     assert found("S-READ-SCOPE", access_log=bare).get().facts["fault"] == "no_permit"
     assert found("S-READ-SCOPE", access_log=wrong).get().facts["fault"] == "other_record"
@@ -301,9 +304,11 @@ def test_s_read_volume_above_the_policy_threshold_in_the_period(cast, others):
     OversightPolicy.objects.create(version=2, read_volume_threshold=3, read_volume_period_days=7, note="test")
     reads = [AccessLog.objects.create(user=cast.reviewer_a, record=record, action=AccessAction.REVIEWED)
              for _ in range(4)]
-    AccessLog.objects.filter(pk__in=[r.pk for r in reads]).update(at=at(TODAY - dt.timedelta(days=2)))
+    with append_only_lifted():  # the access log is append-only: lifted to backdate
+        AccessLog.objects.filter(pk__in=[r.pk for r in reads]).update(at=at(TODAY - dt.timedelta(days=2)))
     disclosed = AccessLog.objects.create(user=cast.clerk_b, record=record, action=AccessAction.DISCLOSED)
-    AccessLog.objects.filter(pk=disclosed.pk).update(at=at(TODAY))
+    with append_only_lifted():  # the access log is append-only: lifted to backdate
+        AccessLog.objects.filter(pk=disclosed.pk).update(at=at(TODAY))
     finding = lifecycle_start("S-READ-VOLUME", TODAY, official=cast.reviewer_a)
     assert finding.facts["reads"] == 4 and finding.facts["threshold"] == 3 and finding.agency == cast.agency_a
     assert not found("S-READ-VOLUME", official=cast.clerk_b).exists()
@@ -316,7 +321,8 @@ def test_s_read_volume_at_the_threshold_is_no_finding(cast, others):
     OversightPolicy.objects.create(version=2, read_volume_threshold=3, read_volume_period_days=7, note="test")
     for _ in range(3):
         AccessLog.objects.create(user=cast.reviewer_a, record=record, action=AccessAction.REVIEWED)
-    AccessLog.objects.update(at=at(TODAY))
+    with append_only_lifted():  # the access log is append-only: lifted to backdate
+        AccessLog.objects.update(at=at(TODAY))
     assert scan(TODAY)["by_rule"]["S-READ-VOLUME"]["open"] == 0
 
 

@@ -4,9 +4,12 @@ Rotation: put the new key first, keep the old ones after it, run this, then drop
 The plaintext does not change, so no history rows are written (history tables are rotated too).
 """
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
+from audit.models import AuditKind
+from audit.services import record_security_event
 from common import crypto
 from common.fields import EncryptedTextField
 
@@ -22,6 +25,8 @@ class Command(BaseCommand):
             columns = [f.column for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
             if columns:
                 total += self._rotate(model, columns)
+        record_security_event(AuditKind.KEY_ROTATION,
+                              detail={"values": total, "keys": len(settings.FIELD_ENCRYPTION_KEYS)})
         self.stdout.write(f"Re-encrypted {total} values.")
 
     def _rotate(self, model, columns) -> int:
