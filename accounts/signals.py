@@ -51,6 +51,10 @@ def end_sessions_on_role_loss(sender, instance, action, reverse, pk_set, **kwarg
 
 @receiver(user_locked_out, dispatch_uid="accounts.log_lockout")
 def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
-    # The audit chain (audit.services.record_security_event("lockout", username=..., detail={"ip": ...}))
-    # belongs here once it is merged.
-    log.warning("login locked out (address %s)", ip_address)  # no user name: it may be a mistyped password
+    """A lockout is a security event of the audit chain (the user name attempted is kept there, readable by the
+    auditor only); the log line names the address alone: a user name typed may be a mistyped password."""
+    from audit.models import AuditKind
+    from audit.services import record_security_event
+
+    record_security_event(AuditKind.LOCKOUT, username=(username or "")[:150], detail={"ip": ip_address or ""})
+    log.warning("login locked out (address %s)", ip_address)

@@ -26,6 +26,10 @@ def test_five_failures_lock_the_user_name_and_the_right_password_is_then_refused
     response = attempt(client, "clerk_a", DEMO_PASSWORD)
     assert response.status_code == 429 and 'data-testid="locked-out"' in response.content.decode()
     assert "_auth_user_id" not in client.session
+    from audit.models import AuditEntry, AuditKind
+
+    lockouts = AuditEntry.objects.filter(kind=AuditKind.LOCKOUT)
+    assert lockouts.count() >= 1 and lockouts.first().actor_username == "clerk_a"  # in the tamper-evident chain
 
 
 def test_the_lock_holds_from_another_address(client, cast):
