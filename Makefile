@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test install messages bench clean
+.PHONY: run test install messages bench bench-load clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -33,6 +33,11 @@ messages: install
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/sweep.py
+
+# Locust against gunicorn with the production settings: 50 users of the three roles for 2 minutes (PostgreSQL).
+bench-load: install
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles
