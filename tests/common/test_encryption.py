@@ -45,3 +45,30 @@ def test_keys_rotate_without_losing_data(cast, settings):
     settings.FIELD_ENCRYPTION_KEYS = [new_key]  # the old key retired
     assert Person.objects.get().name == NAME and Record.objects.get().content == CONTENT
     assert Person.history.first().name == NAME
+
+
+def test_key_rotation_takes_the_uploads_and_documents_too(cast, settings):
+    """Bytes (uploads, issued PDFs) are re-encrypted as well: once the old key is retired they still open."""
+    import hashlib
+
+    from queries.models import Attachment
+    from tests.oversight.test_scans import certificate_request
+
+    request = certificate_request(cast.clerk_a)
+    pdf = b"%PDF-1.4 the applicant's letter"
+    Attachment.objects.create(request=request, kind=Attachment._meta.get_field("kind").choices[0][0],
+                              filename="letter.pdf", content_type="application/pdf", size=len(pdf),
+                              sha256=hashlib.sha256(pdf).hexdigest(), data=pdf, uploaded_by=cast.clerk_a)
+    old_key = settings.FIELD_ENCRYPTION_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
+    call_command("rotate_field_keys", verbosity=0)
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]  # the old key retired
+    assert bytes(Attachment.objects.get().data) == pdf
+    settings.FIELD_ENCRYPTION_KEYS = [old_key]  # and the old key alone no longer opens it
+    try:
+        Attachment.objects.get().data
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("the attachment is still under the old key")

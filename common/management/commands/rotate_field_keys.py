@@ -1,4 +1,5 @@
-"""Re-encrypt every encrypted column under the first key of FIELD_ENCRYPTION_KEYS.
+"""Re-encrypt every encrypted column (text, and the bytes of uploads and issued PDFs) under the first key of
+FIELD_ENCRYPTION_KEYS.
 
 Rotation: put the new key first, keep the old ones after it, run this, then drop the old keys.
 The plaintext does not change, so no history rows are written (history tables are rotated too).
@@ -12,6 +13,7 @@ from audit.models import AuditKind
 from audit.services import record_security_event
 from common import crypto
 from common.fields import EncryptedTextField
+from queries.fields import EncryptedBinaryField
 
 BATCH = 500
 
@@ -22,7 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         total = 0
         for model in apps.get_models():
-            columns = [f.column for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+            columns = {f.column: _rotate_binary if isinstance(f, EncryptedBinaryField) else _rotate_text
+                       for f in model._meta.concrete_fields
+                       if isinstance(f, (EncryptedTextField, EncryptedBinaryField))}
             if columns:
                 total += self._rotate(model, columns)
         record_security_event(AuditKind.KEY_ROTATION,
@@ -42,10 +46,19 @@ class Command(BaseCommand):
                 )
                 rows = cursor.fetchall()
                 for row in rows:
-                    values = [crypto.rotate(v) if v else v for v in row[1:]]
+                    values = [rotate(v) if v else v for rotate, v in zip(columns.values(), row[1:])]
                     assignments = ", ".join(f"{qn(c)} = %s" for c in columns)
                     cursor.execute(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", [*values, row[0]])
                     count += sum(1 for v in row[1:] if v)
             if len(rows) < BATCH:
                 return count
             last = rows[-1][0]
+
+
+def _rotate_text(token: str) -> str:
+    return crypto.rotate(token)
+
+
+def _rotate_binary(token) -> bytes:
+    """A binary column comes back as bytes or a memoryview (PostgreSQL); the token is the Fernet token's bytes."""
+    return crypto.fernet().rotate(bytes(token))
