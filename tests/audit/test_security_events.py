@@ -102,7 +102,7 @@ def test_a_deleted_account_is_recorded(cast, django_user_model):
 
 def test_permission_changes_of_a_user_and_of_a_role(cast):
     since = last_seq()
-    permission = Permission.objects.get(codename="view_accesslog")
+    permission = Permission.objects.get(codename="view_accesslog", content_type__app_label="sealing")
     cast.clerk_a.user_permissions.add(permission)
     group = Group.objects.get(name=REVIEWER)
     if group.permissions.filter(pk=permission.pk).exists():

@@ -41,6 +41,7 @@ from django.urls import reverse
 from tests.security.matrix import (ADMIN_ONLY, ANY_LOGGED_IN, CASEWORK, CLERK_OWN_ONLY, CLERKS_ONLY, LOGIN, OTHER,
                                    PUBLIC, SUBJECTS, SUPERVISORS_ONLY, Bug, Redirect, Row, each, fill,
                                    named_patterns, observe, url_of)
+from tests.otp import mark_verified
 from tests.security.world import NOW, build_world
 
 # Every cell asks the database (and so the test database is set up); the world is built once, below.
@@ -60,10 +61,12 @@ ROWS: dict[str, Row] = {
     "login": PUBLIC,
     "logout": Row(None, each(405, anonymous=405), post=each(LOGIN)),  # Django 5: logout is POST only
     "password_change": ANY_LOGGED_IN,
-    # the second factor: a clerk is never asked (sent home); the others enrol a device, the world's users have none
-    "otp_enrol": Row(None, each(200, clerk_a=Redirect("home"), clerk_b=Redirect("home"), police_x=Redirect("home"),
-                                police_y=Redirect("home"))),
-    "otp_verify": Row(None, each(Redirect("otp_enrol"))),
+    # the second factor: a clerk is never asked (sent home, or to enrol, which sends home); the others have a
+    # device already (enrolling again goes to the code page) and may be asked for a code
+    "otp_enrol": Row(None, each(Redirect("otp_verify"), clerk_a=Redirect("home"), clerk_b=Redirect("home"),
+                                police_x=Redirect("home"), police_y=Redirect("home"))),
+    "otp_verify": Row(None, each(200, clerk_a=Redirect("otp_enrol"), clerk_b=Redirect("otp_enrol"),
+                                 police_x=Redirect("otp_enrol"), police_y=Redirect("otp_enrol"))),
     "password_change_done": ANY_LOGGED_IN,
     "set_language": Row(None, each(Redirect("home"), anonymous=Redirect("home"))),  # GET changes nothing
 
@@ -220,6 +223,7 @@ def world(django_db_setup, django_db_blocker):
             for subject in SUBJECTS[1:]:
                 client = Client(raise_request_exception=False)
                 client.force_login(w.users[subject])
+                mark_verified(client, w.users[subject])  # past the second factor, as after a right code
                 w.clients[subject] = client
             yield w
             transaction.set_rollback(True)
@@ -312,4 +316,5 @@ def test_staff_reach_the_admin_index(world, subject):
     if client is None:
         client = Client(raise_request_exception=False)
         client.force_login(world.users[subject])
+        mark_verified(client, world.users[subject])
     assert observe(client, "get", reverse("admin:index")).outcome == 200
