@@ -367,6 +367,9 @@ LOGGING = {
         "django.server": {"handlers": ["django.server"] + _log_handlers[1:], "level": "INFO", "propagate": False},
         "django.request": {"handlers": _log_handlers, "level": LOG_LEVEL, "propagate": False},
         "django.security": {"handlers": _log_handlers, "level": LOG_LEVEL, "propagate": False},
+        # django-axes speaks at INFO at every start-up and login; a lockout is logged and audited by
+        # accounts.signals: its warnings are enough (a command's stderr stays its own JSON error)
+        "axes": {"handlers": _log_handlers, "level": "WARNING", "propagate": False},
     },
 }
 # The Celery worker keeps these handlers (JSON) instead of replacing the root logger's with its own format.
