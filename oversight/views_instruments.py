@@ -50,12 +50,6 @@ def _inbox_instrument(request, pk):
     return get_object_or_404(instruments.inbox_for(request.user), pk=pk)
 
 
-def _int(value) -> int | None:
-    """A filter's id, or None for anything that is not a plain positive number (never an error page)."""
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 12 else None
-
-
 def _month(value: str) -> dt.date | None:
     """A filter's month ``YYYY-MM``, or None for anything else."""
     value = (value or "").strip()
@@ -90,7 +84,7 @@ def instrument_list(request):
     if kind in InstrumentKind.values:
         items = items.filter(kind=kind)
     agencies = selectors.supervised_agencies(user)
-    agency = _int(request.GET.get("agency"))
+    agency = pk_or_none(request.GET.get("agency"))
     if agency is not None:
         items = items.filter(agency_id=agency)
     month = _month(request.GET.get("issued", ""))
