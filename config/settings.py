@@ -122,6 +122,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The dev run has a web server, a worker and beat writing to one file.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# A read replica of the primary (PostgreSQL streaming replication): only the reads a page makes inside
+# common.replica.reading_from_replica() go there (the supervision console's figures); every write and every other
+# read stays on the primary (config/routers.py). Unset: one database, no router.
+REPLICA_DATABASE_URL = os.environ.get("REPLICA_DATABASE_URL", "").strip()
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(REPLICA_DATABASE_URL,
+                                                 conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")))
+    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
