@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from kombu import Exchange, Queue
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -121,6 +122,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The dev run has a web server, a worker and beat writing to one file.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# A read replica of the primary (PostgreSQL streaming replication): only the reads a page makes inside
+# common.replica.reading_from_replica() go there (the supervision console's figures); every write and every other
+# read stays on the primary (config/routers.py). Unset: one database, no router.
+REPLICA_DATABASE_URL = os.environ.get("REPLICA_DATABASE_URL", "").strip()
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(REPLICA_DATABASE_URL,
+                                                 conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")))
+    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -254,9 +263,24 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# The queue tasks are sent to (the sweep's chunks too) when no route names one; a worker started with
-# CELERY_QUEUE=q and -Q q keeps a whole sweep on its own queue.
-CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+# One queue per kind of work, so that each kind gets its own workers (docs/deploy.md): the sweep's chunks can
+# keep a host busy for an hour without holding back the scans, the purge or the heartbeat. Every task is named
+# here (tests/test_settings_queues.py): beat sends them by name, and the routes apply to beat's sends too.
+FENGCUN_TASK_QUEUES = {
+    "sweep": ("sealing.sweep_files", "sealing.plan_sweep", "sealing.sweep_chunk", "sealing.resume_runs"),
+    "oversight": ("oversight.scan", "oversight.remind_and_escalate", "queries.flag_overdue"),
+    "maintenance": ("audit.purge", "sealing.expire_permits", "common.heartbeat"),
+}
+# CELERY_QUEUE=q sends every task, of every kind, to the one queue q (and a worker started with it and -Q q keeps
+# a whole sweep, its chunks included, on that queue): a test's worker, or a one-host installation that wants it.
+FENGCUN_ONE_QUEUE = os.environ.get("CELERY_QUEUE", "").strip()
+# The queue of a task no route names (none today; a new task before it is given a kind).
+CELERY_TASK_DEFAULT_QUEUE = FENGCUN_ONE_QUEUE or "celery"
+_queue_names = [FENGCUN_ONE_QUEUE] if FENGCUN_ONE_QUEUE else [CELERY_TASK_DEFAULT_QUEUE, *FENGCUN_TASK_QUEUES]
+# A worker started without -Q consumes every one of these (`make run` does).
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in _queue_names]
+CELERY_TASK_ROUTES = {} if FENGCUN_ONE_QUEUE else {
+    task: {"queue": queue} for queue, tasks in FENGCUN_TASK_QUEUES.items() for task in tasks}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 

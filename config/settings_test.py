@@ -13,3 +13,9 @@ if "LOG_FILE" not in os.environ:
     os.environ["LOG_FILE"] = os.path.join(tempfile.mkdtemp(prefix="fengcun-test-log-"), "run.jsonl")
 
 from config.settings import *  # noqa: E402,F401,F403
+
+# The replica's tests (tests/common/test_replica.py) read through a "replica" alias that is the test database
+# itself on a connection of its own (Django's TEST MIRROR), and install the router themselves; every other test
+# has no router, so nothing reads from it (and a test that did without asking for it would fail).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_ROUTERS = []

@@ -3,8 +3,9 @@
 The console (procuratorate supervisors only; 403 for everyone else, auditors included: the console is the
 supervisor's view of its own region) counts what the agencies of the region and below did, month by month,
 from oversight.console; the filters (agency, months) stay in the URL so a view can be bookmarked, shared and
-exported as it is shown. The access log is read-only: supervisors read the reads by users of their region and
-below, auditors every read. Only these edges read the clock.
+exported as it is shown; its figures are read from the read replica when there is one (common/replica.py). The
+access log is read-only: supervisors read the reads by users of their region and below, auditors every read.
+Only these edges read the clock.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET
 
 from audit import services as audit
 from common.export import csv_response, xlsx_response
+from common.replica import reading_from_replica
 from common.validation import BIGINT_MAX
 from sealing.forms import DateField as BoundedDateField
 from sealing.models import AccessAction, AccessLog
@@ -134,6 +136,7 @@ def _rule_label(rule: str) -> str:
 
 @supervisor_required
 @require_GET
+@reading_from_replica()  # figures only, no write: the read replica when there is one (docs/deploy.md)
 def console_page(request):
     data = _console_data(request)
     today = data["today"]
@@ -220,8 +223,9 @@ def _tables(data) -> list[tuple[str, list, list]]:
 def console_export(request):
     """The console's tables as they are filtered: CSV (one table, ``table`` 1..6 in the order of TABLES) or XLSX
     (every table, one sheet each in the same order)."""
-    data = _console_data(request)
-    tables = _tables(data)
+    with reading_from_replica():  # the figures; the export's audit entry below is chained on the primary
+        data = _console_data(request)
+        tables = _tables(data)
     stem = f"console-{data['period'].first:%Y%m}-{data['period'].last:%Y%m}"
     if request.GET.get("format") == "xlsx":
         audit.record_export(request.user, "console", fmt="xlsx", rows=sum(len(t[2]) for t in tables))

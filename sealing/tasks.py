@@ -5,8 +5,8 @@ killed worker's chunk is redelivered) with time limits below the broker's visibi
 is never handed to a second worker while it still runs. A chunk that has used its time budget stops
 between two files, keeps what it did and hands the rest to a new chunk.
 
-Chunks are sent to the default queue (settings.CELERY_TASK_DEFAULT_QUEUE, ``CELERY_QUEUE`` in the
-environment) unless task routes name another.
+Every task here goes to the ``sweep`` queue (settings.FENGCUN_TASK_QUEUES), the chunks the orchestrator fans
+out included; with ``CELERY_QUEUE`` in the environment, to that one queue instead.
 """
 import datetime as dt
 import logging

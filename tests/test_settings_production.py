@@ -187,3 +187,16 @@ def test_ci_runs_the_deploy_check_with_only_the_four_variables():
     script = (ROOT / ".ci" / "run").read_text()
     line = next(line for line in script.splitlines() if "check --deploy" in line and not line.lstrip().startswith("#"))
     assert "env -i" in script and "--fail-level WARNING" in line
+
+
+def test_every_variable_the_settings_read_is_in_the_deployment_guide():
+    import re
+
+    source = "".join((ROOT / "config" / name).read_text() for name in ("settings.py", "gunicorn.conf.py"))
+    names = set(re.findall(r'(?:environ\.get|env_bool|env_int)\(\s*"([A-Z0-9_]+)"', source))
+    names |= set(re.findall(r'"([A-Z0-9_]+)" not in os\.environ', source))
+    guide = (ROOT / "docs" / "deploy.md").read_text()
+    families = re.findall(r"`([A-Z0-9_]+)\*`", guide)  # `FENGCUN_PASSWORD_*` names a family
+    assert len(names) > 30
+    missing = {n for n in names if f"`{n}`" not in guide and not any(n.startswith(f) for f in families)}
+    assert not missing
