@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test install messages bench bench-load clean
+.PHONY: run test install messages bench bench-quick bench-load clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -29,10 +29,15 @@ messages: install
 	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
-# The sweep benchmark measures PostgreSQL (DATABASE_URL=postgres://…) and says so on SQLite.
+# Benchmarks (not part of `make test`): PostgreSQL, each data set in a database of its own (bench/RESULTS.md).
+# `make bench` generates 10,000 and 1,000,000 cases and sweeps 100,000 due files (hours); `make bench-quick`
+# does the same at 10,000 cases and 10,000 files (minutes). BENCH_ARGS=--reuse keeps data sets already made.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/fengcun
 bench: install
-	$(BIN)/python bench/run.py
-	$(BIN)/python bench/sweep.py
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-quick: install
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(BIN)/python bench/run.py --quick $(BENCH_ARGS)
 
 # Locust against gunicorn with the production settings: 50 users of the three roles for 2 minutes (PostgreSQL).
 bench-load: install
