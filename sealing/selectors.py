@@ -29,19 +29,25 @@ def _supervised_agency_filter(user, field: str) -> Q | None:
     return Q(**{f"{field}__region_id__in": region_ids})
 
 
+def _union(*parts: QuerySet) -> QuerySet:
+    """One subquery of ids, the union of the scope's parts: each part reads its own index (the agency's cases,
+    the copies it holds, the user's grants), where an OR of them keeps PostgreSQL on a scan of the whole table."""
+    first, *rest = [part.order_by() for part in parts]
+    return first.union(*rest) if rest else first
+
+
 def cases_for(user) -> QuerySet[Case]:
     qs = Case.objects.select_related("agency", "agency__region")
     if not user.is_authenticated or not user.has_perm("sealing.view_case"):
         return qs.none()
     if user.is_superuser:
         return qs
-    granted = CaseUserObjectPermission.objects.filter(user=user, permission__codename="view_case").values(
-        "content_object_id"
-    )
-    scope = Q(pk__in=granted)
+    parts = [CaseUserObjectPermission.objects.filter(user=user, permission__codename="view_case").values(
+        "content_object_id")]
     if user.agency_id is not None:
-        held = Record.objects.filter(holding_agency_id=user.agency_id).values("case_id")
-        scope |= Q(agency_id=user.agency_id) | Q(pk__in=held)
+        parts += [Case.objects.filter(agency_id=user.agency_id).values("pk"),
+                  Record.objects.filter(holding_agency_id=user.agency_id).values("case_id")]
+    scope = Q(pk__in=_union(*parts))
     supervised = _supervised_agency_filter(user, "agency")
     if supervised is not None:
         scope |= supervised
@@ -68,12 +74,11 @@ def records_for(user) -> QuerySet[Record]:
         return qs.none()
     if user.is_superuser:
         return qs
-    granted = RecordUserObjectPermission.objects.filter(user=user, permission__codename="view_record").values(
-        "content_object_id"
-    )
-    scope = Q(pk__in=granted)
+    parts = [RecordUserObjectPermission.objects.filter(user=user, permission__codename="view_record").values(
+        "content_object_id")]
     if user.agency_id is not None:
-        scope |= Q(holding_agency_id=user.agency_id)
+        parts.append(Record.objects.filter(holding_agency_id=user.agency_id).values("pk"))
+    scope = Q(pk__in=_union(*parts))
     supervised = _supervised_agency_filter(user, "holding_agency")
     if supervised is not None:
         scope |= supervised
@@ -115,16 +120,15 @@ def seal_queue(user, today) -> QuerySet[SealingFile]:
     if user.agency_id is None:
         return SealingFile.objects.none()
     own_open = Record.objects.filter(holding_agency_id=user.agency_id, seal__isnull=True)
-    open_copies = own_open.filter(defendant__isnull=False).values("defendant_id")
+    by_copy = own_open.filter(defendant__isnull=False).values("defendant__sealing_file")
     # whole-case copies are covered once every defendant is hidden (rules.files.covers_record)
     whole_case = own_open.filter(defendant__isnull=True).exclude(disclosure.open_defendant_exists("case_id"))
+    by_case = SealingFile.objects.filter(defendant__case_id__in=whole_case.values("case_id")).values("pk")
     noticed = SealingNotice.objects.filter(to_agency_id=user.agency_id).open().values("sealing_file_id")
     return (
         files_for(user)
-        .filter(status__in=HIDDEN_STATES, seal_date__lte=today)
-        .filter(Q(defendant_id__in=open_copies) | Q(defendant__case_id__in=whole_case.values("case_id"))
-                | Q(pk__in=noticed))
-        .order_by("seal_date", "pk")
+        .filter(status__in=HIDDEN_STATES, seal_date__lte=today, pk__in=_union(by_copy, by_case, noticed))
+        .defer("decision").order_by("seal_date", "pk")
     )
 
 
@@ -133,17 +137,16 @@ def hidden_files(user) -> QuerySet[SealingFile]:
     unsealing grounds."""
     if user.agency_id is None:
         return SealingFile.objects.none()
-    return files_for(user).filter(status__in=HIDDEN_STATES, defendant__case__agency_id=user.agency_id).order_by(
-        "seal_date", "pk")
+    return (files_for(user).filter(status__in=HIDDEN_STATES, defendant__case__agency_id=user.agency_id)
+            .defer("decision").order_by("seal_date", "pk"))
 
 
 def exception_queue(user) -> QuerySet[SealingFile]:
     """Undetermined files of cases this agency handles: a clerk must supply the missing facts."""
     if user.agency_id is None:
         return SealingFile.objects.none()
-    return files_for(user).filter(status=FileStatus.UNDETERMINED, defendant__case__agency_id=user.agency_id).order_by(
-        "facts_due", "pk"
-    )
+    return (files_for(user).filter(status=FileStatus.UNDETERMINED, defendant__case__agency_id=user.agency_id)
+            .defer("decision").order_by("facts_due", "pk"))
 
 
 RETRO_CUTOFF = dt.date(2013, 1, 1)
@@ -159,7 +162,7 @@ def retroactive_sweep(user) -> QuerySet[SealingFile]:
         .filter(regime="juvenile", eligible=True, defendant__judgment_effective_date__lt=RETRO_CUTOFF,
                 defendant_id__in=open_copies)
         .exclude(status=FileStatus.UNSEALED)
-        .order_by("defendant__judgment_effective_date")
+        .defer("decision").order_by("defendant__judgment_effective_date")
     )
 
 
