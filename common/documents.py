@@ -16,15 +16,27 @@ those characters so that intake can refuse them with a clear message.
 
 Deterministic: the same inputs give the same bytes (creation date = the issue date, no clock, no
 random document ID). Pure: no database, no settings.
+
+The font is read once per process, not once per document: fpdf2 parses the whole 10 MB file for every
+``add_font`` (about a second for its 31,000 glyphs) and subsets it in place when the PDF is written, so
+each document gets its own light copy of one parsed font (`_document_font`), and its embedded program is
+cut from the full font by `_font_program`, cached by the set of glyphs drawn: any character the font has
+is printed whatever the text, and a document drawing the same glyphs again (a re-download, a letter
+whose variable text is the same) subsets nothing.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from copy import copy
 from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.output import OutputProducer
 
 # The one vendored font (a subset of Noto Sans CJK SC, OFL). It stays in queries/fonts, where it was vendored
 # with its licence and README (and where the certificate tests pin it): a data file, not an import.
@@ -72,6 +84,81 @@ def _font_codepoints() -> frozenset[int]:
         font.close()
 
 
+@lru_cache(maxsize=1)
+def _parsed_font() -> TTFFont:
+    """The vendored font as fpdf2 parses it (cmap, widths, glyph names), once per process; read-only from then
+    on: documents take copies of it (`_document_font`) and never write it out themselves."""
+    pdf = FPDF()
+    pdf.add_font(FONT_FAMILY, "", str(FONT_PATH))
+    font = pdf.fonts[FONT_FAMILY.lower()]
+    font.ttfont.getGlyphOrder()  # the glyph names, derived from the cmap: the slow part of reading the font
+    return font
+
+
+def _document_font(pdf: FPDF) -> TTFFont:
+    """One document's font: the parsed font's shared tables, with the document's own record of the glyphs it
+    draws (fpdf2's SubsetMap) and of the characters the font lacks."""
+    font = copy(_parsed_font())
+    font.i = len(pdf.fonts) + 1
+    font.biggest_size_pt = 0
+    font.missing_glyphs = []
+    font._hbfont = None
+    font.subset = SubsetMap(font)
+    return font
+
+
+_SUBSET_LOCK = threading.Lock()
+# Tables a PDF's embedded TrueType program does not use (fpdf2 drops them too when it writes the font).
+_UNUSED_TABLES = ["FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta"]
+
+
+@lru_cache(maxsize=256)
+def _font_program(glyph_names: frozenset[str]) -> bytes:
+    """The vendored font cut down to ``glyph_names``, as a TrueType file that keeps the glyphs' names (fpdf2
+    finds the glyphs it drew by name). Cut from a fresh reading of the file, since fontTools subsets in place;
+    the glyph order comes from the parsed font, so naming them costs nothing."""
+    from fontTools import subset as ftsubset
+    from fontTools.ttLib import TTFont
+
+    full = TTFont(str(FONT_PATH), recalcTimestamp=False, lazy=True)
+    try:
+        full.setGlyphOrder(list(_parsed_font().ttfont.getGlyphOrder()))
+        options = ftsubset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True)
+        options.drop_tables += _UNUSED_TABLES
+        subsetter = ftsubset.Subsetter(options)
+        subsetter.populate(glyphs=sorted(glyph_names))
+        subsetter.subset(full)
+        post = full["post"]
+        if post.formatType != 2.0:  # the font derives its names from the cmap (format 3): write them out
+            post.formatType, post.extraNames, post.mapping = 2.0, [], {}
+        out = BytesIO()
+        full.save(out)
+        return out.getvalue()
+    finally:
+        full.close()
+
+
+def _embedded_font(glyph_names: frozenset[str]):
+    """A font object of the document's own, holding only its glyphs, for fpdf2 to subset (in place) and embed."""
+    from fontTools.ttLib import TTFont
+
+    with _SUBSET_LOCK:  # one cut at a time: two requests drawing the same new glyphs cut them once
+        program = _font_program(glyph_names)
+    return TTFont(BytesIO(program), recalcTimestamp=False)
+
+
+class _OwnFontOutput(OutputProducer):
+    """fpdf2's writer, given first each document font's own program of the glyphs drawn: it runs once the last
+    footer and the page total are drawn, and fpdf2 then subsets that small program in place, never the parsed
+    font the documents share (a glyph missing from the program makes fontTools raise, never a blank)."""
+
+    def bufferize(self) -> bytearray:
+        for font in self.fpdf.fonts.values():
+            if isinstance(font, TTFFont) and Path(font.ttffile) == FONT_PATH:
+                font.ttfont = _embedded_font(frozenset(font.subset.get_all_glyph_names()))
+        return super().bufferize()
+
+
 def normalize_name(text: str) -> str:
     """The name with its middle dot written as U+00B7, the form the font (and ID cards) use."""
     return "".join(MIDDLE_DOTS.get(char, char) for char in text)
@@ -105,7 +192,8 @@ class _Document(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.set_margins(MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT)
         self.set_auto_page_break(True, margin=MARGIN_BOTTOM)
-        self.add_font(FONT_FAMILY, "", str(FONT_PATH))
+        # what add_font(FONT_FAMILY, "", FONT_PATH) makes, without reading the 10 MB file again
+        self.fonts[FONT_FAMILY.lower()] = _document_font(self)
         self.set_font(FONT_FAMILY, size=BODY_SIZE)
         # Metadata: nothing that changes from one run to the next.
         self.set_creation_date(dt.datetime.combine(issued, dt.time(0, 0), tzinfo=CST))
@@ -214,7 +302,7 @@ class _Document(FPDF):
         if font.missing_glyphs:
             chars = "".join(sorted({chr(code) for code in font.missing_glyphs}))
             raise UnprintableText(f"the vendored font has no glyph for: {chars}")
-        return bytes(self.output())
+        return bytes(self.output(output_producer_class=_OwnFontOutput))
 
 
 def _start(title: str, *, serial: str, agency: str, issued: dt.date) -> _Document:

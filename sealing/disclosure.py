@@ -142,6 +142,39 @@ class Gate:
         permits = self._permits[defendant.pk]
         return next(iter(permits.values()), None)
 
+    def prefetch(self, defendants) -> None:
+        """Read the permits on what many hidden defendants' files cover in three queries, for a list page whose
+        rows each pass ``person``: the same answer ``_permit_for_defendant`` gives one by one (covered_records,
+        active_permits), without three queries a row."""
+        hidden = {d.pk: d for d in defendants if defendant_hidden(d) and d.pk not in self._permits}
+        if not hidden:
+            return
+        if not getattr(self.user, "is_authenticated", False):
+            self._permits.update({pk: {} for pk in hidden})
+            return
+        case_ids = {d.case_id for d in hidden.values()}
+        statuses: dict[int, list] = {}
+        for case_id, status in Defendant.objects.filter(case_id__in=case_ids).values_list("case_id",
+                                                                                          "sealing_file__status"):
+            statuses.setdefault(case_id, []).append(status)
+        copies: dict[int, list] = {}
+        for pk, case_id, defendant_id in Record.objects.filter(case_id__in=case_ids).values_list(
+                "pk", "case_id", "defendant_id"):
+            copies.setdefault(case_id, []).append((pk, defendant_id))
+        covered: dict[int, set[int]] = {}
+        for d in hidden.values():
+            whole_case = whole_case_records_hidden(statuses.get(d.case_id, []))
+            covered[d.pk] = {pk for pk, defendant_id in copies.get(d.case_id, [])
+                             if defendant_id == d.pk or (whole_case and defendant_id is None)}
+        wanted = set().union(*covered.values())
+        permits = list(SealedRecordPermit.objects.active(self.now).filter(record_id__in=wanted, user=self.user)
+                       .order_by("expires_at")) if wanted else []
+        for pk, ids in covered.items():
+            self._permits[pk] = {}
+            for permit in permits:  # in expiry order, as active_permits: the latest-expiring one per record
+                if permit.record_id in ids:
+                    self._permits[pk][permit.record_id] = permit
+
     def person(self, defendant: Defendant) -> PersonView:
         if not defendant_hidden(defendant):
             return clear_person(defendant)

@@ -41,6 +41,8 @@ class NoticeRow:
 
 
 def _rows(user, notices_, today, gate) -> list[NoticeRow]:
+    notices_ = list(notices_)
+    gate.prefetch(n.sealing_file.defendant for n in notices_)  # the permits of every row at once
     return [NoticeRow(notice=n, name=gate.person(n.sealing_file.defendant).name,
                       deadline=selectors.notice_deadline(n, today), undelivered=selectors.notice_undelivered(n, today),
                       can_acknowledge=permissions.can_acknowledge_notice(user, n)[0],

@@ -29,6 +29,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from common import documents as common_documents
 from queries import documents
 from queries.documents import (
     FONT_PATH,
@@ -303,8 +304,10 @@ def test_documents_use_the_vendored_font_only(monkeypatch):
         return original(self, family, style, fname, *args, **kwargs)
 
     monkeypatch.setattr(FPDF, "add_font", spy)
+    common_documents._parsed_font.cache_clear()  # the font is read once per process: read it again here
     pdf = render_certificate(**ALICE)
     assert [Path(f).resolve() for f in added] == [FONT_PATH]
+    assert render_certificate(**BOB) and len(added) == 1  # and every later document uses that reading
 
     # One font in the PDF: an embedded TrueType subset, no standard (system) font.
     page = reader(pdf).pages[0]
@@ -341,6 +344,38 @@ def test_text_the_font_cannot_draw_is_refused():
 def test_rare_name_characters_print():
     content = text(render_certificate(**dict(ALICE, name="王䶮𬌗")))
     assert "王䶮𬌗" in content
+
+
+def _embedded(pdf: bytes) -> TTFont:
+    font = next(iter(reader(pdf).pages[0]["/Resources"]["/Font"].values())).get_object()
+    descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+    return TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data()))
+
+
+def test_a_second_certificate_reuses_the_font_and_its_cut(monkeypatch):
+    """Deciding a request renders a certificate: the font is parsed once per process and the embedded program
+    cut once per set of glyphs drawn; a name never drawn before is cut afresh, so every character prints."""
+    common_documents._parsed_font()  # read once in this process, whichever test came first
+    reads = []
+    original = FPDF.add_font
+    monkeypatch.setattr(FPDF, "add_font", lambda self, *a, **k: reads.append(a) or original(self, *a, **k))
+    program = common_documents._font_program
+    program.cache_clear()
+    first = render_certificate(**ALICE)
+    before = program.cache_info()
+    again = render_certificate(**ALICE)
+    after = program.cache_info()
+    assert again == first
+    assert (after.hits - before.hits, after.misses - before.misses) == (1, 0)  # the cut reused, nothing redone
+    assert reads == []  # the 10 MB font file is not parsed again for a document
+
+    rare = render_certificate(**dict(BOB, name="欧阳䶮𬌗"))  # a name the cache never saw: cut again
+    assert program.cache_info().misses == after.misses + 1
+    cmap = _embedded(rare).getBestCmap()
+    for char in "欧阳䶮𬌗":
+        assert ord(char) in cmap, char
+    assert ord("伟") not in cmap  # Alice's glyphs are not in Bob's certificate: each document embeds its own
+    assert "欧阳䶮𬌗" in text(rare)
 
 
 # --- (5) a refusal for the purpose says nothing of any record -------------------------------
