@@ -122,6 +122,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The dev run has a web server, a worker and beat writing to one file.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif "postgresql" in DATABASES["default"]["ENGINE"]:
+    # No JIT compilation: a page's queries are short, and compiling their plans cost more (20-60 ms) than it
+    # saved once the tables held a province (bench/RESULTS.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 # A read replica of the primary (PostgreSQL streaming replication): only the reads a page makes inside
 # common.replica.reading_from_replica() go there (the supervision console's figures); every write and every other
 # read stays on the primary (config/routers.py). Unset: one database, no router.

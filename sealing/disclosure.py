@@ -23,7 +23,9 @@ from django.utils import timezone
 from audit.services import mirror_access
 
 from .rules.files import whole_case_records_hidden
-from .models import HIDDEN_STATES, AccessAction, AccessLog, Defendant, Record, SealedRecordPermit, SealingFile
+from .models import (
+    HIDDEN_STATES, AccessAction, AccessLog, Defendant, Record, RecordSeal, SealedRecordPermit, SealingFile,
+)
 
 MASKED_ID = "******************"
 
@@ -56,10 +58,13 @@ def without_hidden_only_cases(cases: QuerySet) -> QuerySet:
 def without_hidden_records(records: QuerySet) -> QuerySet:
     """Record copies minus the hidden ones (sealed copy, hidden defendant, or whole-case record of a
     case whose every defendant is hidden)."""
-    sealed_copy = Q(seal__isnull=False, seal__lifted_at__isnull=True)
-    hidden_own = Q(defendant__isnull=False, defendant__sealing_file__status__in=HIDDEN_STATES)
+    # Each test is a probe of one row by a unique key (the copy's seal, the defendant's file), so a list can
+    # walk its index in date order and stop at its page instead of joining whole tables first.
+    sealed_copy = Exists(RecordSeal.objects.filter(record_id=OuterRef("pk"), lifted_at__isnull=True))
+    hidden_own = Q(defendant__isnull=False) & Exists(
+        SealingFile.objects.filter(defendant_id=OuterRef("defendant_id"), status__in=HIDDEN_STATES))
     whole_case_hidden = Q(defendant__isnull=True) & ~Q(open_defendant_exists("case_id"))
-    return records.exclude(sealed_copy | hidden_own | whole_case_hidden)
+    return records.exclude(Q(sealed_copy) | hidden_own | whole_case_hidden)
 
 
 # --- permits -------------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from common.crypto import blind_index
+from common.pagination import slim_page
 
 from . import disclosure, permissions, selectors, services
 from .filters import CaseFilter, RecordFilter
@@ -23,7 +23,7 @@ PAGE_SIZE = 25
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return slim_page(queryset, request.GET.get("page"), PAGE_SIZE)
 
 
 @login_required

@@ -22,8 +22,8 @@ K = 2
 # The queries of each page, the same on SQLite and PostgreSQL. The layout's part (the session's user, its
 # agency and permissions, the navigation's badges) is in each; a page's own reads are the rest.
 COUNTS = {
-    "case_list": 21,
-    "record_list": 16,
+    "case_list": 22,  # the page's ids, then its rows (common.pagination.slim_page)
+    "record_list": 18,  # and the user's grants, read first (sealing.selectors.records_for)
     "work_queue:seal": 29,
     "work_queue:hidden": 29,
     "work_queue:facts": 22,
