@@ -121,14 +121,27 @@ def seal_queue(user, today) -> QuerySet[SealingFile]:
     state of the agency's copy are two things: the page shows both (``copy_states``)."""
     if user.agency_id is None:
         return SealingFile.objects.none()
-    own_open = Record.objects.filter(holding_agency_id=user.agency_id, seal__isnull=True)
+    if not user.has_perm("sealing.view_case"):
+        return SealingFile.objects.none()
+    agency_id = user.agency_id
+    own_open = Record.objects.filter(holding_agency_id=agency_id, seal__isnull=True)
     by_copy = own_open.filter(defendant__isnull=False).values("defendant__sealing_file")
     # whole-case copies are covered once every defendant is hidden (rules.files.covers_record)
     whole_case = own_open.filter(defendant__isnull=True).exclude(disclosure.open_defendant_exists("case_id"))
     by_case = SealingFile.objects.filter(defendant__case_id__in=whole_case.values("case_id")).values("pk")
-    noticed = SealingNotice.objects.filter(to_agency_id=user.agency_id).open().values("sealing_file_id")
+    # A file the agency holds a copy of is one it sees (cases_for); a noticed file without a copy here is in the
+    # queue when the agency reaches its case otherwise (handles it, a grant, supervision): tested on the few
+    # open notices themselves, not by evaluating the user's whole scope.
+    reach = (Q(sealing_file__defendant__case__agency_id=agency_id)
+             | Q(sealing_file__defendant__case__records__holding_agency_id=agency_id)
+             | Q(sealing_file__defendant__case_id__in=CaseUserObjectPermission.objects.filter(
+                 user=user, permission__codename="view_case").values("content_object_id")))
+    supervised = _supervised_agency_filter(user, "sealing_file__defendant__case__agency")
+    if supervised is not None:
+        reach |= supervised
+    noticed = SealingNotice.objects.filter(to_agency_id=agency_id).open().filter(reach).values("sealing_file_id")
     return (
-        files_for(user)
+        SealingFile.objects.select_related("defendant__person", "defendant__case__agency", "policy")
         .filter(status__in=HIDDEN_STATES, seal_date__lte=today, pk__in=_union(by_copy, by_case, noticed))
         .defer("decision").order_by("seal_date", "pk")
     )
