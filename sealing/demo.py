@@ -237,13 +237,22 @@ def _defendant(rng, fake, charges, offense, today, region_code, serial, by_prose
     if by_prosecutor:
         data["disposition"] = Disposition.NOT_PROSECUTED
         return data
-    if pool is MICRO:
+    return sentence_facts(rng, "micro" if pool is MICRO else "light" if pool is LIGHT else "serious", data, today)
+
+
+def sentence_facts(rng, tier: str, data: dict, today: dt.date, *, exempted: float = 0.05,
+                   no_completion: float = 0.1) -> dict:
+    """A court's outcome for a defendant whose charges are of ``tier`` ("micro", "light", else serious), written
+    into the defendant's ``data`` (``judgment_effective_date`` already set): exempted from punishment (a share
+    ``exempted``), or a sentence, suspended for some, served for others with the completion date recorded for
+    all but a share ``no_completion`` (the clerk's "missing facts" queue). Shared with sealing/generate.py."""
+    if tier == "micro":
         kind, months = rng.choice([(SentenceKind.DETENTION, rng.randint(1, 6)), (SentenceKind.FINE_ONLY, None)])
-    elif pool is LIGHT:
+    elif tier == "light":
         kind, months = SentenceKind.FIXED_TERM, rng.choice([6, 8, 10, 12, 18, 24, 30, 36, 48])
     else:
         kind, months = SentenceKind.FIXED_TERM, rng.choice([36, 60, 84, 120, 180])
-    if rng.random() < 0.05:
+    if rng.random() < exempted:
         data["disposition"] = Disposition.EXEMPTED
         return data
     data.update(disposition=Disposition.SENTENCED, sentence_kind=kind, sentence_months=months)
@@ -252,8 +261,7 @@ def _defendant(rng, fake, charges, offense, today, region_code, serial, by_prose
         data["probation_months"] = max(months, 12 if kind == SentenceKind.FIXED_TERM else 2)
     elif kind in (SentenceKind.FIXED_TERM, SentenceKind.DETENTION) and data["judgment_effective_date"]:
         done = data["judgment_effective_date"] + relativedelta(months=months)
-        # one in ten files lacks the completion date: the clerk's "missing facts" queue
-        data["sentence_completed_date"] = done if done <= today and rng.random() > 0.1 else None
+        data["sentence_completed_date"] = done if done <= today and rng.random() > no_completion else None
         data["good_conduct"] = rng.random() < 0.2
     return data
 

@@ -36,10 +36,11 @@ from common.crypto import blind_index
 from common.models import SerialCounter
 
 from .catalogue import charge_info
+from .demo import sentence_facts
 from .identity import make_id_number
 from .models import (
     Case, Charge, Defendant, Disposition, NoticeBasis, Person, Record, RecordKind, RecordSeal, SealingFile,
-    SealingNotice, SentenceKind,
+    SealingNotice,
 )
 from .notices import NOTICE_SERIAL_PREFIX
 from .policy import current_policy_version
@@ -248,24 +249,8 @@ class Generator:
         if by_prosecutor:
             data["disposition"] = Disposition.NOT_PROSECUTED
             return data
-        if pool is self.pools[0]:
-            kind, months = rng.choice([(SentenceKind.DETENTION, rng.randint(1, 6)), (SentenceKind.FINE_ONLY, None)])
-        elif pool is self.pools[1]:
-            kind, months = SentenceKind.FIXED_TERM, rng.choice([6, 8, 10, 12, 18, 24, 30, 36, 48])
-        else:
-            kind, months = SentenceKind.FIXED_TERM, rng.choice([36, 60, 84, 120, 180])
-        if rng.random() < 0.04:
-            data["disposition"] = Disposition.EXEMPTED
-            return data
-        data.update(disposition=Disposition.SENTENCED, sentence_kind=kind, sentence_months=months)
-        if kind in (SentenceKind.FIXED_TERM, SentenceKind.DETENTION) and months <= 36 and rng.random() < 0.3:
-            data["suspended"] = True
-            data["probation_months"] = max(months, 12 if kind == SentenceKind.FIXED_TERM else 2)
-        elif kind in (SentenceKind.FIXED_TERM, SentenceKind.DETENTION) and data["judgment_effective_date"]:
-            done = data["judgment_effective_date"] + relativedelta(months=months)
-            data["sentence_completed_date"] = done if done <= self.as_of and rng.random() > 0.05 else None
-            data["good_conduct"] = rng.random() < 0.2
-        return data
+        tier = "micro" if pool is self.pools[0] else "light" if pool is self.pools[1] else "serious"
+        return sentence_facts(rng, tier, data, self.as_of, exempted=0.04, no_completion=0.05)
 
     # --- a chunk of cases ------------------------------------------------------------------------------------
     def chunk(self, count: int) -> None:
