@@ -31,6 +31,12 @@ class CappedPaginator(Paginator):
         return min(counted, self.cap)
 
 
+def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> int | str:
+    """A tab's badge: the number of rows up to ``cap``, "``cap``+" past it (the database stops counting there)."""
+    counted = queryset.order_by()[: cap + 1].count()
+    return f"{cap}+" if counted > cap else counted
+
+
 def slim_page(queryset: QuerySet, number, per_page: int) -> Page:
     """The page ``number`` (as given in the request; out of range gives the last page) of ``queryset``, whose
     ordering must end in a unique key."""

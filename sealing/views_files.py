@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
+from common.pagination import capped_count
+
 from . import disclosure, observation, permissions, selectors, services
 from .forms import BreakGlassForm, EventForm, UnsealForm
 from .history import history_entries
@@ -47,7 +49,7 @@ def work_queue(request):
                      "overdue": copy.state == "overdue" if copy else file.is_overdue(today)})
     if tab == "seal":
         rows.sort(key=lambda row: not row["overdue"])  # overdue copies first, then by seal date
-    counts = {name: queue.count() for name, queue in queues.items()}
+    counts = {name: capped_count(queue) for name, queue in queues.items()}
     return render(request, "sealing/work_queue.html", {"rows": rows, "tab": tab, "counts": counts})
 
 

@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from common.pagination import capped_count
 from common.validation import pks
 
 from . import disclosure, notices, permissions, selectors
@@ -76,7 +77,8 @@ def notice_inbox(request):
         "page": page,
         "rows": rows,
         "today": today,
-        "counts": {name: queue.count() for name, queue in queues.items()},
+        # the inbox exactly (its "seal all" button says how many); the histories up to a cap
+        "counts": {name: queue.count() if name == "inbox" else capped_count(queue) for name, queue in queues.items()},
         "overdue_count": queues["inbox"].filter(deadline__lt=today).count(),
         "can_bulk_seal": tab == "inbox" and any(row.can_seal for row in rows),
         "agency": user.agency,
