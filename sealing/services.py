@@ -261,11 +261,18 @@ class DeferredWrites:
         self.files: dict[int, SealingFile] = {}
         self.to_notify: dict[int, SealingFile] = {}
         self._policy = None
+        self._rules = {}
 
     def current_policy(self):
         if self._policy is None:
             self._policy = current_policy_version()
         return self._policy
+
+    def rules_policy(self, policy):
+        """policy.to_policy(), once a policy version for the whole batch."""
+        if policy.pk not in self._rules:
+            self._rules[policy.pk] = policy.to_policy()
+        return self._rules[policy.pk]
 
     def save(self, file: SealingFile, reason: str, user=None) -> None:
         file._change_reason = reason
@@ -321,7 +328,8 @@ def _evaluate_file(defendant, *, as_of, user, adopt_current_policy, reason, file
         policy = file.policy
     else:
         policy = writes.current_policy() if writes is not None else current_policy_version()
-    decision = evaluate(facts if facts is not None else facts_for(defendant), policy.to_policy(), as_of)
+    rules = writes.rules_policy(policy) if writes is not None else policy.to_policy()
+    decision = evaluate(facts if facts is not None else facts_for(defendant), rules, as_of)
     target = decision.status
     if file.pk and not file.can_move_to(target):
         return Evaluation(file, False, target)

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_noop
 from . import services
 from .models import (
     HIDDEN_STATES, Defendant, FileStatus, IllegalTransition, Record, SealingFile, SealingNotice, SweepChunk,
-    SweepFailure, SweepRun,
+    SealingPolicy, SweepFailure, SweepRun,
 )
 from .selectors import RETRO_CUTOFF
 
@@ -259,13 +259,17 @@ def _sweep_files(run: SweepRun, file_ids: list[int]) -> list[tuple[int, str]]:
     refused = []
     with transaction.atomic():
         # the facts evaluate_file reads come with the lock: the defendant, its case, agency and person (not the
-        # encrypted name and ID number, which the rules do not read), the policy
+        # encrypted name and ID number, which the rules do not read); the few policy versions are shared
         locked = {f.pk: f for f in _lock(SealingFile.objects.filter(pk__in=file_ids)).select_related(
-            "defendant__case__agency", "defendant__person", "policy").defer(
+            "defendant__case__agency", "defendant__person").defer(
             "defendant__person__name", "defendant__person__id_number")}
         files = [locked[pk] for pk in file_ids if pk in locked]  # the chunk's order (serials follow it)
         if not files:
             return refused
+        policies = SealingPolicy.objects.in_bulk({f.policy_id for f in files if f.policy_id})
+        for file in files:
+            if file.policy_id:
+                file.policy = policies[file.policy_id]
         late = [f.pk for f in files if f.next_change is None or f.next_change > as_of]
         backlog = set(notice_backlog(as_of).filter(pk__in=late).values_list("pk", flat=True)) if late else set()
         due = [f for f in files
