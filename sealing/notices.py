@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.models import Agency
-from common.bulk import write_history
+from common.bulk import insert_rows, write_history
 from common.serials import reserve_serials
 
 from . import disclosure, permissions
@@ -184,7 +184,7 @@ def _mark(obj, reason: str, user=None) -> None:
 def _bulk_create_with_history(model, objs) -> None:
     """Insert the rows and their history rows ("+", each object's own reason and user) in two statements."""
     if objs:
-        model.objects.bulk_create(objs)
+        insert_rows(model, objs)
         write_history(model, objs, update=False)
 
 
