@@ -7,17 +7,22 @@ RULES.md J-WHEN / J-WHEN-RECEIPT. The law (who must be notified, deadlines, over
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.models import Agency
-from common.serials import next_serial
+from common.bulk import insert_rows, write_history
+from common.serials import reserve_serials
 
 from . import disclosure, permissions
-from .models import NoticeBasis, RecordSeal, SealingFile, SealingNotice
-from .rules.files import community_sentence, copy_deadline, execution_end, is_hidden, notice_recipient_kinds
+from .models import Defendant, NoticeBasis, Record, RecordSeal, SealingFile, SealingNotice
+from .rules.files import (
+    community_sentence, copy_deadline, execution_end, is_hidden, notice_recipient_kinds, whole_case_records_hidden,
+)
 
 NOTICE_SERIAL_PREFIX = "FCTZ"  # 封存通知
 
@@ -49,16 +54,52 @@ def recipients(file: SealingFile) -> dict[int, str]:
     """agency id -> notice basis, for every agency besides the deciding one that holds a copy the file
     covers or that must hold one (J-WHEN: the kinds rules.files.notice_recipient_kinds names, in the
     deciding agency's region)."""
-    defendant = file.defendant
+    holders = set(disclosure.covered_records(file.defendant).values_list("holding_agency_id", flat=True))
+    return _recipients_many([file], {file.pk: holders})[file.pk]
+
+
+def _recipient_kinds(defendant) -> tuple[bool, set]:
     deciding = defendant.case.agency
     community = community_sentence(sentence_kind=defendant.sentence_kind, suspended=defendant.suspended)
     kinds = notice_recipient_kinds(deciding_kind=deciding.kind, disposition=defendant.disposition, community=community)
-    holders = set(disclosure.covered_records(defendant).exclude(holding_agency_id=deciding.pk)
-                  .values_list("holding_agency_id", flat=True))
-    must = set(Agency.objects.filter(region_id=deciding.region_id, kind__in=kinds).values_list("pk", flat=True))
-    agencies = Agency.objects.filter(pk__in=(holders | must) - {deciding.pk}).values_list("pk", "kind")
-    return {pk: (NoticeBasis.EXECUTION if community and kind == Agency.Kind.JUSTICE else NoticeBasis.RECEIPT)
-            for pk, kind in agencies}
+    return community, set(kinds)
+
+
+def _recipients_many(files, holders: dict[int, set]) -> dict[int, dict[int, str]]:
+    """recipients() for many files in one query; ``holders``: file id -> agencies holding a covered copy."""
+    wanted = {file.pk: _recipient_kinds(file.defendant) for file in files}
+    regions = {file.defendant.case.agency.region_id for file in files}
+    all_kinds = set().union(*(kinds for _community, kinds in wanted.values()))
+    all_holders = set().union(*holders.values()) if holders else set()
+    agencies = list(Agency.objects.filter(Q(region_id__in=regions, kind__in=all_kinds) | Q(pk__in=all_holders))
+                    .values_list("pk", "kind", "region_id"))
+    result = {}
+    for file in files:
+        deciding = file.defendant.case.agency
+        community, kinds = wanted[file.pk]
+        mine = holders.get(file.pk, set())
+        result[file.pk] = {
+            pk: (NoticeBasis.EXECUTION if community and kind == Agency.Kind.JUSTICE else NoticeBasis.RECEIPT)
+            for pk, kind, region_id in agencies
+            if pk != deciding.pk and (pk in mine or (region_id == deciding.region_id and kind in kinds))}
+    return result
+
+
+def _covered_many(defendants) -> dict[int, list[tuple[int, int, bool]]]:
+    """defendant id -> (record id, holding agency id, sealed) of the copies disclosure.covered_records gives,
+    for many defendants in two queries: the defendant's own copies, and the case's whole-case copies once
+    every defendant of the case is hidden."""
+    case_ids = {d.case_id for d in defendants}
+    statuses = defaultdict(list)
+    for case_id, status in Defendant.objects.filter(case_id__in=case_ids).values_list("case_id", "sealing_file__status"):
+        statuses[case_id].append(status)
+    own, whole_case = defaultdict(list), defaultdict(list)
+    for pk, case_id, defendant_id, agency_id, seal_id in Record.objects.filter(case_id__in=case_ids).values_list(
+            "pk", "case_id", "defendant_id", "holding_agency_id", "seal__id").order_by("pk"):
+        copy = (pk, agency_id, seal_id is not None)
+        (own[defendant_id] if defendant_id is not None else whole_case[case_id]).append(copy)
+    return {d.pk: own[d.pk] + (whole_case[d.case_id] if whole_case_records_hidden(statuses[d.case_id]) else [])
+            for d in defendants}
 
 
 def seal_and_notify(file: SealingFile, *, as_of: dt.date, user=None, now: dt.datetime | None = None) -> tuple[int, int]:
@@ -66,23 +107,45 @@ def seal_and_notify(file: SealingFile, *, as_of: dt.date, user=None, now: dt.dat
     a notice to each other agency that has none in force. Idempotent. Returns (copies sealed, notices sent).
 
     Call inside the transaction that holds the file's row lock."""
-    if not is_hidden(file.status) or file.seal_date is None or file.seal_date > as_of:
-        return 0, 0
+    return seal_and_notify_many([file], as_of=as_of, user=user, now=now).get(file.pk, (0, 0))
+
+
+def seal_and_notify_many(files, *, as_of: dt.date, user=None, now: dt.datetime | None = None) -> dict[int, tuple[int, int]]:
+    """seal_and_notify for many files at once (the sweep's chunk): a fixed number of statements whatever
+    their number: the copies and recipients read in a few queries, the seals and notices written in bulk
+    with their history rows (same reasons as one by one), the serials reserved in one block.
+    Returns file id -> (copies sealed, notices sent). Call inside the transaction that holds the files'
+    row locks."""
+    files = [f for f in files if is_hidden(f.status) and f.seal_date is not None and f.seal_date <= as_of]
+    if not files:
+        return {}
     now = now or timezone.now()
-    defendant = file.defendant
-    deciding_id = defendant.case.agency_id
-    sealed = 0
-    own_open = disclosure.covered_records(defendant).filter(holding_agency_id=deciding_id, seal__isnull=True)
-    for record in own_open.select_for_update(of=("self",)):
-        _save(RecordSeal(record=record, sealing_file=file, sealed_at=now, sealed_by=user),
-              gettext_noop("copy sealed by the deciding agency on the seal date (J-WHEN)"), user)
-        sealed += 1
-    in_force = set(file.notices.filter(withdrawn_at__isnull=True).values_list("to_agency_id", flat=True))
-    sent = 0
-    days = _policy_days(file)
-    for agency_id, basis in sorted(recipients(file).items()):
-        if agency_id in in_force:
-            continue
+    covered = _covered_many([f.defendant for f in files])
+    own_open = {f.pk: [pk for pk, agency_id, sealed in covered[f.defendant_id]
+                       if agency_id == f.defendant.case.agency_id and not sealed] for f in files}
+    open_ids = [pk for ids in own_open.values() for pk in ids]
+    locked = set(Record.objects.filter(pk__in=open_ids, seal__isnull=True).select_for_update(of=("self",))
+                 .values_list("pk", flat=True)) if open_ids else set()
+    seals = []
+    for file in files:
+        for record_id in own_open[file.pk]:
+            if record_id in locked:
+                seal = RecordSeal(record_id=record_id, sealing_file=file, sealed_at=now, sealed_by=user)
+                _mark(seal, gettext_noop("copy sealed by the deciding agency on the seal date (J-WHEN)"), user)
+                seals.append(seal)
+    in_force = defaultdict(set)
+    for file_id, agency_id in SealingNotice.objects.filter(
+            sealing_file_id__in=[f.pk for f in files], withdrawn_at__isnull=True).values_list("sealing_file_id",
+                                                                                               "to_agency_id"):
+        in_force[file_id].add(agency_id)
+    holders = {f.pk: {agency_id for _pk, agency_id, _sealed in covered[f.defendant_id]} for f in files}
+    to_send = _recipients_many(files, holders)
+    pending = [(file, agency_id, basis) for file in files for agency_id, basis in sorted(to_send[file.pk].items())
+               if agency_id not in in_force[file.pk]]
+    serials = iter(reserve_serials(NOTICE_SERIAL_PREFIX, as_of.year, len(pending)))
+    sent = []
+    for file, agency_id, basis in pending:
+        defendant = file.defendant
         end = None
         if basis == NoticeBasis.EXECUTION:
             end = execution_end(
@@ -91,16 +154,38 @@ def seal_and_notify(file: SealingFile, *, as_of: dt.date, user=None, now: dt.dat
                 judgment_effective_date=defendant.judgment_effective_date,
                 sentence_completed_date=defendant.sentence_completed_date)
         notice = SealingNotice(
-            serial=next_serial(NOTICE_SERIAL_PREFIX, as_of.year), sealing_file=file, from_agency_id=deciding_id,
+            serial=next(serials), sealing_file=file, from_agency_id=defendant.case.agency_id,
             to_agency_id=agency_id, basis=basis, sent_on=as_of, sent_at=now, execution_end=end,
-            deadline=copy_deadline(basis=basis, received_on=None, execution_end=end, days=days),
+            deadline=copy_deadline(basis=basis, received_on=None, execution_end=end, days=_policy_days(file)),
         )
-        _save(notice, gettext_noop("sealing notice sent"), user)
-        sent += 1
-    if file.notified_on is None:
-        SealingFile.objects.filter(pk=file.pk).update(notified_on=as_of)  # bookkeeping for the sweep's backlog
-        file.notified_on = as_of
-    return sealed, sent
+        _mark(notice, gettext_noop("sealing notice sent"), user)
+        sent.append(notice)
+    _bulk_create_with_history(RecordSeal, seals)
+    _bulk_create_with_history(SealingNotice, sent)
+    unnotified = [f for f in files if f.notified_on is None]
+    if unnotified:  # bookkeeping for the sweep's backlog
+        SealingFile.objects.filter(pk__in=[f.pk for f in unnotified]).update(notified_on=as_of)
+        for file in unnotified:
+            file.notified_on = as_of
+    result = {f.pk: [0, 0] for f in files}
+    for seal in seals:
+        result[seal.sealing_file_id][0] += 1
+    for notice in sent:
+        result[notice.sealing_file_id][1] += 1
+    return {pk: (copies, notices) for pk, (copies, notices) in result.items()}
+
+
+def _mark(obj, reason: str, user=None) -> None:
+    obj._change_reason = reason
+    if user is not None:
+        obj._history_user = user
+
+
+def _bulk_create_with_history(model, objs) -> None:
+    """Insert the rows and their history rows ("+", each object's own reason and user) in two statements."""
+    if objs:
+        insert_rows(model, objs)
+        write_history(model, objs, update=False)
 
 
 def withdraw_open_notices(file: SealingFile, *, reason: str, user=None, now: dt.datetime | None = None) -> int:

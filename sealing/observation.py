@@ -151,8 +151,10 @@ def refused_status(file: SealingFile, *, as_of: dt.date) -> str | None:
 
 
 def _reevaluate(defendant: Defendant, *, user, as_of: dt.date, reason: str) -> Reevaluation:
-    file, applied = services.evaluate_file(defendant, as_of=as_of, user=user, reason=reason)
-    return Reevaluation(file, applied, None if applied else refused_status(file, as_of=as_of))
+    outcome = services.evaluate_file(defendant, as_of=as_of, user=user, reason=reason)
+    file, applied = outcome
+    # the refused answer comes with the evaluation: the rules are not run a second time
+    return Reevaluation(file, applied, None if applied else outcome.refused)
 
 
 def _events(defendant: Defendant, *, without=None, corrected: Event | None = None) -> tuple[Event, ...]:

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 from guardian.shortcuts import assign_perm, remove_perm
 
+from common.bulk import update_rows, write_history
 from common.crypto import blind_index
 
 from .catalogue import charge_info
 from .identity import normalize_id_number, parse_id_number
 from .models import (
-    HIDDEN_STATES, AccessLog, Case, Defendant, FileStatus, ObservationEvent, Person, Record, RecordSeal, SealedRecordPermit,
+    HIDDEN_STATES, AccessLog, Case, Charge, Defendant, FileStatus, ObservationEvent, Person, Record, RecordSeal, SealedRecordPermit,
     SealingFile,
 )
 from . import disclosure, notices, permissions
@@ -181,6 +182,27 @@ class SealingError(Exception):
 
 def facts_for(defendant: Defendant):
     """The rules engine's facts for one defendant, read from the case file."""
+    return _facts(defendant, charges=defendant.charges.order_by("pk"),
+                  events=defendant.events.filter(withdrawn_at__isnull=True).order_by("date", "pk"))
+
+
+def facts_for_many(defendants) -> dict:
+    """defendant id -> facts_for(defendant), for many defendants in two queries (their charges, their
+    events); the defendants come with their case and person."""
+    defendants = list(defendants)
+    ids = [d.pk for d in defendants]
+    charges, events = {pk: [] for pk in ids}, {pk: [] for pk in ids}
+    links = list(Defendant.charges.through.objects.filter(defendant_id__in=ids).order_by("charge_id")
+                 .values_list("defendant_id", "charge_id"))
+    catalogue = Charge.objects.in_bulk({charge_id for _defendant_id, charge_id in links})  # a few, shared
+    for defendant_id, charge_id in links:
+        charges[defendant_id].append(catalogue[charge_id])
+    for event in ObservationEvent.objects.filter(defendant_id__in=ids, withdrawn_at__isnull=True).order_by("date", "pk"):
+        events[event.defendant_id].append(event)
+    return {d.pk: _facts(d, charges=charges[d.pk], events=events[d.pk]) for d in defendants}
+
+
+def _facts(defendant: Defendant, *, charges, events):
     case = defendant.case
     sentence = None
     if defendant.sentence_kind:
@@ -194,7 +216,7 @@ def facts_for(defendant: Defendant):
         offense_date=case.offense_date,
         offense_start_date=case.offense_start_date,
         main_conduct_before_18=defendant.main_conduct_before_18,
-        charges=tuple(charge_info(c) for c in defendant.charges.order_by("pk")),
+        charges=tuple(charge_info(c) for c in charges),
         disposition=defendant.disposition,
         sentence=sentence,
         judgment_effective_date=defendant.judgment_effective_date,
@@ -202,40 +224,127 @@ def facts_for(defendant: Defendant):
         circumstances=frozenset(defendant.circumstances),
         prior_convictions=defendant.prior_convictions,
         community_service_hours=defendant.community_service_hours,
-        events=tuple(Event(date=e.date, kind=e.kind)
-                     for e in defendant.events.filter(withdrawn_at__isnull=True).order_by("date", "pk")),
+        events=tuple(Event(date=e.date, kind=e.kind) for e in events),
     )
 
 
-@transaction.atomic
+class Evaluation(tuple):
+    """What evaluate_file returns: unpacks as (file, applied) like before; ``refused`` is the status the rules
+    gave when the file may not move to it (applied False), None otherwise."""
+
+    def __new__(cls, file, applied: bool, refused: str | None = None):
+        self = super().__new__(cls, (file, applied))
+        self.refused = refused
+        return self
+
+    @property
+    def file(self):
+        return self[0]
+
+    @property
+    def applied(self) -> bool:
+        return self[1]
+
+
+# The columns evaluate_file writes on a file (the sweep's bulk update writes the same).
+EVALUATED_FIELDS = ("status", "regime", "category", "eligible", "seal_date", "observation_end", "missing", "decision",
+                    "policy", "evaluated_at", "evaluated_as_of", "next_change", "facts_due")
+
+
+class DeferredWrites:
+    """Writes of evaluate_file held back to be made in bulk (the sweep's chunk, in the transaction that
+    holds the files' row locks): the changed files with their history rows, then the J-WHEN work of the
+    hidden ones (notices.seal_and_notify_many). Each history row keeps its own reason."""
+
+    def __init__(self, *, as_of: dt.date, user=None):
+        self.as_of, self.user = as_of, user
+        self.files: dict[int, SealingFile] = {}
+        self.to_notify: dict[int, SealingFile] = {}
+        self._policy = None
+        self._rules = {}
+
+    def current_policy(self):
+        if self._policy is None:
+            self._policy = current_policy_version()
+        return self._policy
+
+    def rules_policy(self, policy):
+        """policy.to_policy(), once a policy version for the whole batch."""
+        if policy.pk not in self._rules:
+            self._rules[policy.pk] = policy.to_policy()
+        return self._rules[policy.pk]
+
+    def save(self, file: SealingFile, reason: str, user=None) -> None:
+        file._change_reason = reason
+        if user is not None:
+            file._history_user = user
+        self.files[file.pk] = file
+
+    def notify(self, file: SealingFile) -> None:
+        self.to_notify[file.pk] = file
+
+    def flush_files(self) -> None:
+        files = list(self.files.values())
+        self.files = {}
+        if not files:
+            return
+        update_rows(SealingFile, files, EVALUATED_FIELDS)
+        write_history(SealingFile, files, update=True)
+        for file in files:
+            file._loaded_status = file.status
+
+    def flush_notices(self) -> dict[int, tuple[int, int]]:
+        files = list(self.to_notify.values())
+        self.to_notify = {}
+        return notices.seal_and_notify_many(files, as_of=self.as_of, user=self.user)
+
+
 def evaluate_file(defendant: Defendant, *, as_of: dt.date, user=None, adopt_current_policy=False,
-                  reason: str = gettext_noop("evaluated")) -> tuple[SealingFile, bool]:
+                  reason: str = gettext_noop("evaluated"), file: SealingFile | None = None, facts=None,
+                  writes: DeferredWrites | None = None) -> Evaluation:
     """Apply the rules to the defendant's facts and move the file to the status they give.
 
     A file keeps the policy version it was first decided under (a policy change never silently
-    rewrites a decision) unless ``adopt_current_policy``. Returns (file, applied): applied is False
-    when the rules' answer is a move the file may not make (a final seal stands until unsealed).
+    rewrites a decision) unless ``adopt_current_policy``. Returns Evaluation(file, applied, refused):
+    applied is False when the rules' answer is a move the file may not make (a final seal stands until
+    unsealed), and ``refused`` is then that answer.
+
+    The sweep passes the ``file`` it locked already, the ``facts`` it read for the whole chunk and
+    ``writes`` (DeferredWrites): the file's update and its J-WHEN work are then made in bulk with the
+    chunk's, by the caller, in this transaction (a revocation is written at once, it is rare). No savepoint
+    then: a failure rolls the caller's whole transaction back (the sweep then goes file by file).
     """
-    file = SealingFile.objects.select_for_update().filter(defendant=defendant).first()
+    with transaction.atomic(savepoint=writes is None):
+        return _evaluate_file(defendant, as_of=as_of, user=user, adopt_current_policy=adopt_current_policy,
+                              reason=reason, file=file, facts=facts, writes=writes)
+
+
+def _evaluate_file(defendant, *, as_of, user, adopt_current_policy, reason, file, facts, writes) -> Evaluation:
+    if file is None:
+        file = SealingFile.objects.select_for_update().filter(defendant=defendant).first()
     if file is None:
         file = SealingFile(defendant=defendant)
-    policy = file.policy if file.policy_id and not adopt_current_policy else current_policy_version()
-    decision = evaluate(facts_for(defendant), policy.to_policy(), as_of)
+    if file.policy_id and not adopt_current_policy:
+        policy = file.policy
+    else:
+        policy = writes.current_policy() if writes is not None else current_policy_version()
+    rules = writes.rules_policy(policy) if writes is not None else policy.to_policy()
+    decision = evaluate(facts if facts is not None else facts_for(defendant), rules, as_of)
     target = decision.status
     if file.pk and not file.can_move_to(target):
-        return file, False
+        return Evaluation(file, False, target)
     previous_status = file.status if file.pk else None
     upcoming = next_change(status=target, seal_date=decision.seal_date, observation_start=decision.observation_start,
                            observation_end=decision.observation_end)
-    if (file.pk and file.status == target and file.policy_id == policy.pk
-            and _same_decision(file.decision, decision.to_dict())):
+    fresh = decision.to_dict()
+    if file.pk and file.status == target and file.policy_id == policy.pk and _same_decision(file.decision, fresh):
         # nothing moved: no write, no history row (the nightly sweep stays quiet)
         if file.next_change != upcoming:  # the sweep's index date only, derived from the unchanged decision
             SealingFile.objects.filter(pk=file.pk).update(next_change=upcoming)
             file.next_change = upcoming
         if file.hidden and file.notified_on is None:
-            notices.seal_and_notify(file, as_of=as_of, user=user)
-        return file, True
+            _seal_and_notify(file, as_of=as_of, user=user, writes=writes)
+        return Evaluation(file, True)
     file.status = target
     file.regime = decision.regime or ""
     file.category = decision.category or ""
@@ -243,7 +352,7 @@ def evaluate_file(defendant: Defendant, *, as_of: dt.date, user=None, adopt_curr
     file.seal_date = decision.seal_date
     file.observation_end = decision.observation_end
     file.missing = list(decision.missing)
-    file.decision = decision.to_dict()
+    file.decision = fresh
     file.policy = policy
     file.evaluated_at = timezone.now()
     file.evaluated_as_of = as_of
@@ -253,13 +362,23 @@ def evaluate_file(defendant: Defendant, *, as_of: dt.date, user=None, adopt_curr
             file.facts_due = as_of + dt.timedelta(days=policy.missing_facts_days)
     else:
         file.facts_due = None
-    _save(file, reason, user)
+    if writes is not None and file.pk and target != FileStatus.REVOKED:
+        writes.save(file, reason, user)
+    else:
+        _save(file, reason, user)
     if target == FileStatus.REVOKED and previous_status != FileStatus.REVOKED:
         _lift_seals(file, gettext_noop("observation revoked: new intentional crime"), user)
         notices.withdraw_open_notices(file, reason=gettext_noop("observation revoked: new intentional crime"), user=user)
     if file.hidden:
+        _seal_and_notify(file, as_of=as_of, user=user, writes=writes)
+    return Evaluation(file, True)
+
+
+def _seal_and_notify(file, *, as_of, user, writes) -> None:
+    if writes is not None:
+        writes.notify(file)
+    else:
         notices.seal_and_notify(file, as_of=as_of, user=user)
-    return file, True
 
 
 def _same_decision(stored: dict, fresh: dict) -> bool:

@@ -4,9 +4,13 @@
 It selects only what is due, by indexed columns: defendants without a file yet, files whose
 ``next_change`` (the day the calendar alone moves them) has come, and hidden files whose copies are not
 all sealed or notified. The selection is cut into chunks (``SweepChunk`` rows, so a redelivered task
-finds the same ids); each file is processed in its own transaction under a row lock taken with
-``skip_locked`` (PostgreSQL), re-checked after locking, so a second run, a second worker or a task
-redelivered after a crash finds nothing left to do. Counters are raised in the file's transaction.
+finds the same ids); the files of a chunk are processed in batches (``BATCH_SIZE``), each batch in one
+transaction under row locks taken with ``skip_locked`` (PostgreSQL), re-checked after locking, so a second
+run, a second worker or a task redelivered after a crash finds nothing left to do. A batch reads its facts
+in a few queries, has the rules decide every file (services.evaluate_file, one file at a time) and writes in
+bulk (the files and their history rows, the copies' seals, the notices with a block of serials); if
+anything in it fails, it is rolled back and its files are done again one per transaction, so one bad file
+is listed as failed and never blocks the others. Counters are raised in the batch's transaction.
 """
 from __future__ import annotations
 
@@ -15,20 +19,21 @@ import logging
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from . import notices, services
+from . import services
 from .models import (
     HIDDEN_STATES, Defendant, FileStatus, IllegalTransition, Record, SealingFile, SealingNotice, SweepChunk,
-    SweepFailure, SweepRun,
+    SealingPolicy, SweepFailure, SweepRun,
 )
 from .selectors import RETRO_CUTOFF
 
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 200
+BATCH_SIZE = 200  # files per transaction (one chunk); 1 is the file-by-file sweep
 COUNTED = {FileStatus.SEALED: "sealed", FileStatus.PROVISIONALLY_SEALED: "provisionally_sealed",
            FileStatus.OBSERVING: "observing"}
 
@@ -60,16 +65,6 @@ def retro_files():
     administrator's re-examination evaluates them again."""
     return SealingFile.objects.filter(defendant__judgment_effective_date__lt=RETRO_CUTOFF).exclude(
         status__in=[*HIDDEN_STATES, FileStatus.REVOKED, FileStatus.UNSEALED])
-
-
-def _is_due(file: SealingFile, as_of: dt.date) -> bool:
-    if file.next_change is not None and file.next_change <= as_of:
-        return True
-    return _in_backlog(file.pk, as_of)
-
-
-def _in_backlog(file_id: int, as_of: dt.date) -> bool:
-    return notice_backlog(as_of).filter(pk=file_id).exists()
 
 
 # --- a run ------------------------------------------------------------------------------------------
@@ -111,21 +106,35 @@ def plan_run(run: SweepRun, *, chunk_size: int = CHUNK_SIZE) -> SweepRun:
 
 
 def run_chunk(chunk_id: int) -> None:
-    """Process one chunk: each id in its own transaction; a failure is recorded and the rest goes on.
-    Finishing twice is harmless: only the first completion counts."""
+    """Process one chunk, in batches; a failure is recorded and the rest goes on. Finishing twice is
+    harmless: only the first completion counts."""
     chunk = SweepChunk.objects.select_related("run").get(pk=chunk_id)
     if chunk.done_at is not None:
         return
-    for item_id in chunk.ids:
-        process(chunk, item_id)
+    for batch in batches(chunk):
+        process_batch(chunk, batch)
     finish_chunk(chunk)
 
 
+def batches(chunk) -> list[list[int]]:
+    """The chunk's ids cut into the batches process_batch takes: files BATCH_SIZE at a time, defendants one
+    at a time (each is its own transaction anyway)."""
+    size = max(1, BATCH_SIZE) if chunk.kind == "files" else 1
+    return [chunk.ids[start:start + size] for start in range(0, len(chunk.ids), size)]
+
+
 def process(chunk, item_id: int) -> None:
+    process_batch(chunk, [item_id])
+
+
+def process_batch(chunk, item_ids: list[int]) -> None:
+    """Defendants one per transaction (a file is created for each, rare after the first night); files in one
+    transaction for the batch, falling back to one per transaction when the batch fails."""
     if chunk.kind == "defendants":
-        _process_defendant(chunk.run, item_id)
+        for item_id in item_ids:
+            _process_defendant(chunk.run, item_id)
     else:
-        _process_file(chunk.run, item_id)
+        _process_files(chunk.run, item_ids)
 
 
 def finish_chunk(chunk) -> None:
@@ -146,18 +155,22 @@ def finish_if_done(run_id: int) -> bool:
         state=SweepRun.State.FINISHED, finished_at=timezone.now()))
 
 
-def split_chunk(chunk, done_ids: list[int]) -> "SweepChunk":
-    """A chunk that ran out of time: it keeps what it did; the rest becomes a new chunk of the run."""
+def split_chunk(chunk, done_ids: list[int], *, first_alone: bool = False) -> list["SweepChunk"]:
+    """A chunk that ran out of time: it keeps what it did; the rest becomes a new chunk of the run (two with
+    ``first_alone``: the first file left on its own, so that a file that alone takes the whole time is
+    found and listed, and the others go on without it). Returns the new chunks."""
     done = set(done_ids)
     rest = [i for i in chunk.ids if i not in done]
+    parts = [rest[:1], rest[1:]] if first_alone and len(rest) > 1 else [rest]
     with transaction.atomic():
         locked = SweepChunk.objects.select_for_update().get(pk=chunk.pk)
         number = (SweepChunk.objects.filter(run_id=chunk.run_id).order_by("-number")
-                  .values_list("number", flat=True).first() or 0) + 1
-        new = SweepChunk.objects.create(run_id=chunk.run_id, number=number, kind=chunk.kind, ids=rest)
+                  .values_list("number", flat=True).first() or 0)
+        new = [SweepChunk.objects.create(run_id=chunk.run_id, number=number + n, kind=chunk.kind, ids=ids)
+               for n, ids in enumerate(parts, start=1)]
         locked.ids = [i for i in chunk.ids if i in done]
         locked.save(update_fields=["ids"])
-        SweepRun.objects.filter(pk=chunk.run_id).update(chunks=F("chunks") + 1)
+        SweepRun.objects.filter(pk=chunk.run_id).update(chunks=F("chunks") + len(parts))
     finish_chunk(locked)
     return new
 
@@ -198,13 +211,6 @@ def _lock(queryset):
     return queryset.select_for_update()
 
 
-def _work_since(file_id: int, since: dt.datetime) -> dict:
-    """The record seals and notices of the file stamped since ``since`` (this pass's own), in one query."""
-    return SealingFile.objects.filter(pk=file_id).aggregate(
-        copies=Count("seals", filter=Q(seals__sealed_at__gte=since), distinct=True),
-        sent=Count("notices", filter=Q(notices__sent_at__gte=since), distinct=True))
-
-
 def _process_defendant(run: SweepRun, defendant_id: int) -> None:
     try:
         with transaction.atomic():
@@ -223,54 +229,88 @@ def _process_defendant(run: SweepRun, defendant_id: int) -> None:
         _fail(run, None, f"defendant {defendant_id}: {_error(error)}")
 
 
-def _process_file(run: SweepRun, file_id: int) -> None:
-    refused = ""
+def _process_files(run: SweepRun, file_ids: list[int]) -> None:
     try:
-        with transaction.atomic():
-            # the facts evaluate_file reads come with the lock: the defendant, its case and person
-            file = _lock(SealingFile.objects.filter(pk=file_id)).select_related(
-                "defendant__case", "defendant__person").first()
-            if file is None:
-                return  # locked by another worker, which processes it
-            retro = run.retro and file.status not in HIDDEN_STATES
-            if not retro and not _is_due(file, run.as_of):
-                return  # done already (a second run, a redelivered chunk)
-            before = file.status
-            started = timezone.now()
-            file, applied = services.evaluate_file(file.defendant, as_of=run.as_of,
-                                                   reason=gettext_noop("re-evaluated by the sealing sweep"))
-            moved = file.status != before
-            if not applied:
-                refused = _refused_move(file, run.as_of)
-            else:
-                # a file that moved was sealed and notified by evaluate_file; one that did not may still owe
-                # the backlog's work: a copy registered later (another agency's, or the deciding agency's)
-                if file.hidden and not moved and _in_backlog(file.pk, run.as_of):
-                    notices.seal_and_notify(file, as_of=run.as_of)
-                work = _work_since(file.pk, started)
-                if moved or work["copies"] or work["sent"]:
-                    outcome = COUNTED.get(file.status, "other") if moved else None
-                    _count(run, changed=1, copies_sealed=work["copies"], notices=work["sent"],
-                           **({outcome: 1} if outcome else {}))
+        refused = _sweep_files(run, file_ids)
     except SoftTimeLimitExceeded:
-        raise  # the task cuts the chunk here; this file's transaction is rolled back and goes to the rest
+        raise  # the task cuts the chunk here; this batch's transaction is rolled back and goes to the rest
     except Exception as error:  # noqa: BLE001 — one file's failure is recorded; the run goes on
-        log.exception("sweep %s: file %s failed", run.pk, file_id)
-        _fail(run, file_id, _error(error))
-    if refused:
+        if len(file_ids) > 1:
+            # one of them failed, and the batch was rolled back: each again in its own transaction
+            log.warning("sweep %s: a batch of %s files failed (%s); one by one", run.pk, len(file_ids), _error(error))
+            for file_id in file_ids:
+                _process_files(run, [file_id])
+            return
+        log.exception("sweep %s: file %s failed", run.pk, file_ids[0])
+        _fail(run, file_ids[0], _error(error))
+        return
+    for file_id, message in refused:
         # the rules give a status the file may not move to: never swallowed, the run lists it (and the next
         # run again, the file staying due, until someone acts on it)
-        log.warning("sweep %s: file %s: %s", run.pk, file_id, refused)
-        _fail(run, file_id, refused)
+        log.warning("sweep %s: file %s: %s", run.pk, file_id, message)
+        _fail(run, file_id, message)
 
 
-def _refused_move(file: SealingFile, as_of: dt.date) -> str:
-    from .policy import current_policy_version
-    from .rules import evaluate
-
-    policy = file.policy or current_policy_version()
-    target = evaluate(services.facts_for(file.defendant), policy.to_policy(), as_of).status
-    return str(IllegalTransition(file.status, target))
+def _sweep_files(run: SweepRun, file_ids: list[int]) -> list[tuple[int, str]]:
+    """One transaction for the batch: lock the files (skipping those another worker holds: it does them),
+    re-check that each is due, have the rules decide each, write in bulk, count. Returns the refused moves
+    (file id, message), to be listed once the transaction is committed."""
+    as_of = run.as_of
+    refused = []
+    with transaction.atomic():
+        # the facts evaluate_file reads come with the lock: the defendant, its case, agency and person (not the
+        # encrypted name and ID number, which the rules do not read); the few policy versions are shared
+        locked = {f.pk: f for f in _lock(SealingFile.objects.filter(pk__in=file_ids)).select_related(
+            "defendant__case__agency", "defendant__person").defer(
+            "defendant__person__name", "defendant__person__id_number")}
+        files = [locked[pk] for pk in file_ids if pk in locked]  # the chunk's order (serials follow it)
+        if not files:
+            return refused
+        policies = SealingPolicy.objects.in_bulk({f.policy_id for f in files if f.policy_id})
+        for file in files:
+            if file.policy_id:
+                file.policy = policies[file.policy_id]
+        late = [f.pk for f in files if f.next_change is None or f.next_change > as_of]
+        backlog = set(notice_backlog(as_of).filter(pk__in=late).values_list("pk", flat=True)) if late else set()
+        due = [f for f in files
+               if (f.next_change is not None and f.next_change <= as_of) or f.pk in backlog
+               or (run.retro and f.status not in HIDDEN_STATES)]
+        if not due:
+            return refused  # done already (a second run, a redelivered chunk)
+        facts = services.facts_for_many([f.defendant for f in due])
+        writes = services.DeferredWrites(as_of=as_of)
+        before = {f.pk: f.status for f in due}
+        applied = []
+        for file in due:
+            outcome = services.evaluate_file(file.defendant, as_of=as_of, file=file, facts=facts[file.defendant_id],
+                                             writes=writes, reason=gettext_noop("re-evaluated by the sealing sweep"))
+            file, ok = outcome
+            if ok:
+                applied.append(file)
+            else:
+                refused.append((file.pk, str(IllegalTransition(file.status, outcome.refused))))
+        writes.flush_files()
+        # a file that moved was sealed and notified with the rest; one that did not may still owe the
+        # backlog's work: a copy registered later (another agency's, or the deciding agency's)
+        still = [f.pk for f in applied if f.hidden and f.status == before[f.pk]]
+        if still:
+            for pk in notice_backlog(as_of).filter(pk__in=still).values_list("pk", flat=True):
+                writes.notify(locked[pk])
+        work = writes.flush_notices()
+        counts = {}
+        for file in applied:
+            moved = file.status != before[file.pk]
+            copies, sent = work.get(file.pk, (0, 0))
+            if moved or copies or sent:
+                counts["changed"] = counts.get("changed", 0) + 1
+                counts["copies_sealed"] = counts.get("copies_sealed", 0) + copies
+                counts["notices"] = counts.get("notices", 0) + sent
+                if moved:
+                    outcome_name = COUNTED.get(file.status, "other")
+                    counts[outcome_name] = counts.get(outcome_name, 0) + 1
+        if counts:
+            _count(run, **counts)
+    return refused
 
 
 def summary(run: SweepRun) -> dict:

@@ -112,7 +112,7 @@ def dispatch(run: SweepRun) -> None:
 @shared_task(bind=True, name="sealing.sweep_chunk", acks_late=True, reject_on_worker_lost=True, ignore_result=True,
              soft_time_limit=CHUNK_SOFT_LIMIT, time_limit=CHUNK_HARD_LIMIT, max_retries=10)
 def sweep_chunk(self, chunk_id: int) -> None:
-    """Sweep one chunk: each item in its own transaction (sweep.process). A failing file is the run's to list;
+    """Sweep one chunk, a batch of files per transaction (sweep.process_batch). A failing file is the run's to list;
     what escapes here is the database or the broker failing: the connections are dropped and the chunk is
     sent again (what it did already is skipped)."""
     try:
@@ -129,26 +129,36 @@ def _sweep_chunk(chunk_id: int) -> None:
         return
     clock = time.monotonic()
     done: list[int] = []
+    batch: list[int] = []
     try:
-        for item_id in chunk.ids:
+        for batch in sweep.batches(chunk):
             if done and time.monotonic() - clock > CHUNK_BUDGET:
-                break  # time to hand the rest on, between two files, well before the soft limit
-            sweep.process(chunk, item_id)
-            done.append(item_id)
+                break  # time to hand the rest on, between two batches, well before the soft limit
+            sweep.process_batch(chunk, batch)
+            done.extend(batch)
         else:
             sweep.finish_chunk(chunk)
             return
     except SoftTimeLimitExceeded:
-        # a file so slow that the budget could not stop the chunk in time; the limit may have struck in the
+        # a batch so slow that the budget could not stop the chunk in time; the limit may have struck in the
         # middle of a query, leaving the connection unusable: start again on a new one
         _drop_connections()
-        if not done:  # the first item alone took the whole time: list it as failed, go on with the others
+        if not done and len(batch) == 1:  # the first item alone took the whole time: list it as failed, go on
             sweep.give_up(chunk, chunk.ids[0], f"took longer than the chunk's soft time limit ({CHUNK_SOFT_LIMIT} s)")
             done = chunk.ids[:1]
-    rest = sweep.split_chunk(chunk, done)
-    log.info("sweep %s: chunk %s stopped after %s items, the rest is chunk %s",
-             chunk.run_id, chunk.number, len(done), rest.number)
-    sweep_chunk.delay(rest.pk)
+        elif not done:
+            # the first batch was cut and rolled back: its first file goes on alone (if it is the one that
+            # takes the whole time, its own chunk lists it), the others in a chunk of their own
+            rests = sweep.split_chunk(chunk, done, first_alone=True)
+            log.info("sweep %s: chunk %s cut in its first batch, sent again as chunks %s",
+                     chunk.run_id, chunk.number, [rest.number for rest in rests])
+            for rest in rests:
+                sweep_chunk.delay(rest.pk)
+            return
+    for rest in sweep.split_chunk(chunk, done):
+        log.info("sweep %s: chunk %s stopped after %s items, the rest is chunk %s",
+                 chunk.run_id, chunk.number, len(done), rest.number)
+        sweep_chunk.delay(rest.pk)
 
 
 def _drop_connections() -> None:

@@ -370,6 +370,7 @@ def test_a_move_the_file_may_not_make_is_listed_not_swallowed(cast):
 
 
 def test_a_chunk_out_of_time_keeps_what_it_did_and_sends_the_rest(cast, police_x, monkeypatch):
+    monkeypatch.setattr(sweep, "BATCH_SIZE", 1)  # file by file: the limit strikes after two files are committed
     ids = build_due_files(5, as_of=TODAY, court=cast.agency_a, user=cast.clerk_a)
     evaluate = services.evaluate_file
     calls = []
@@ -391,6 +392,7 @@ def test_a_chunk_out_of_time_keeps_what_it_did_and_sends_the_rest(cast, police_x
 
 
 def test_a_chunk_that_used_its_time_budget_stops_between_two_files(cast, police_x, monkeypatch):
+    monkeypatch.setattr(sweep, "BATCH_SIZE", 1)  # the budget is checked between two batches, here two files
     ids = build_due_files(3, as_of=TODAY, court=cast.agency_a, user=cast.clerk_a)
     monkeypatch.setattr(tasks, "CHUNK_BUDGET", 0)  # every file uses up the budget: one file per chunk
     summary = sweep_as_of(TODAY)
@@ -398,6 +400,30 @@ def test_a_chunk_that_used_its_time_budget_stops_between_two_files(cast, police_
     assert list(run.sweep_chunks.order_by("number").values_list("ids", flat=True)) == [[i] for i in ids]
     assert summary["state"] == "finished" and (summary["processed"], summary["changed"]) == (3, 3)
     assert run.chunks == run.chunks_done == 3
+
+
+def test_a_batch_cut_by_the_time_limit_is_rolled_back_and_sent_again_its_first_file_alone(cast, police_x,
+                                                                                          monkeypatch):
+    """The soft limit strikes in the middle of the chunk's first batch (one transaction): nothing of it stays;
+    its first file goes on in a chunk of its own, the others in another; every file is sealed once."""
+    ids = build_due_files(5, as_of=TODAY, court=cast.agency_a, user=cast.clerk_a)
+    evaluate = services.evaluate_file
+    calls = []
+
+    def slow(defendant, **kwargs):
+        calls.append(defendant.pk)
+        if len(calls) == 3:
+            raise SoftTimeLimitExceeded()
+        return evaluate(defendant, **kwargs)
+
+    monkeypatch.setattr(services, "evaluate_file", slow)
+    summary = sweep_as_of(TODAY)
+    run = SweepRun.objects.get(pk=summary["run"])
+    assert summary["state"] == "finished" and summary["failed"] == 0
+    assert (summary["processed"], summary["changed"], summary["sealed"], summary["notices"]) == (5, 5, 5, 10)
+    assert list(run.sweep_chunks.order_by("number").values_list("ids", flat=True)) == [[], ids[:1], ids[1:]]
+    assert run.chunks == run.chunks_done == 3
+    assert SealingFile.history.filter(id__in=ids).count() == 5  # the rolled-back batch left no history row
 
 
 def test_a_file_that_alone_outlasts_the_time_limit_is_listed_and_the_rest_goes_on(cast, police_x, monkeypatch):
@@ -475,12 +501,13 @@ def test_the_command_refuses_a_bad_date(db):
 
 # --- lean per file ----------------------------------------------------------------------------------------
 
-QUERIES_PER_FILE = 40  # measured 38 (36 and the savepoint of the test transaction), SQLite and PostgreSQL alike
+QUERIES_PER_FILE = 24  # measured 20 on PostgreSQL (a batch of one file; 38 before the batches)
 
 
 def test_queries_per_file_are_bounded(cast, police_x):
-    """A due juvenile file: lock, evaluate (facts, rules, write, history), seal the court's copy, two notices
-    with serials, the run's counters. The count does not grow with the number of files (no N+1)."""
+    """A due juvenile file alone (a batch of one, as a failing batch is done again): lock, evaluate (facts,
+    rules, write, history), seal the court's copy, two notices with serials, the run's counters. The count
+    does not grow with the number of files (no N+1)."""
     ids = build_due_files(11, as_of=TODAY, court=cast.agency_a, user=cast.clerk_a)
     run = sweep.start_run(as_of=TODAY, trigger=SweepRun.Trigger.COMMAND)
     chunk = SweepChunk.objects.select_related("run").get(run=run)
@@ -492,3 +519,61 @@ def test_queries_per_file_are_bounded(cast, police_x):
     print(f"sweep: {per_file:.1f} queries per file on {connection.vendor}")
     assert per_file <= QUERIES_PER_FILE
     assert SealingFile.objects.filter(pk__in=ids, status=FileStatus.SEALED).count() == 11
+
+
+def _queries_of_a_sweep(count: int, day: dt.date, cast) -> int:
+    ids = build_due_files(count, as_of=day, court=cast.agency_a, user=cast.clerk_a, prefix=f"Q{count}")
+    with CaptureQueriesContext(connection) as queries:
+        summary = sweep.run_inline(as_of=day)
+    assert (summary["changed"], summary["sealed"], summary["notices"], summary["failed"]) == (count, count, 2 * count, 0)
+    assert SealingFile.objects.filter(pk__in=ids, status=FileStatus.SEALED).count() == count
+    return len(queries.captured_queries)
+
+
+QUERIES_PER_BATCH = 45  # measured 38 on PostgreSQL for a whole run of one batch (the run, its chunk, the summary)
+
+
+def test_the_queries_of_a_batch_do_not_grow_with_its_files(cast, police_x):
+    """A batch (a chunk's files in one transaction) reads the facts and writes the seals, notices, serials and
+    history rows in bulk: sweeping 40 due files costs the queries of sweeping 10."""
+    ten = _queries_of_a_sweep(10, TODAY, cast)
+    forty = _queries_of_a_sweep(40, TODAY + dt.timedelta(days=1), cast)
+    print(f"sweep: {ten} queries for 10 due files, {forty} for 40 on {connection.vendor}")
+    assert forty <= ten + 2 and forty <= QUERIES_PER_BATCH
+
+
+def test_a_batch_with_a_failing_file_seals_the_others_and_lists_the_failure(cast, police_x, monkeypatch):
+    """One file of the batch fails: the batch's transaction is rolled back (no history row, no serial used)
+    and its files are done again one per transaction: the others sealed once, with their copy, their two
+    notices with serials that follow each other, one history row each; the failing file listed and left
+    as it was, still due."""
+    ids = build_due_files(6, as_of=TODAY, court=cast.agency_a, user=cast.clerk_a)
+    broken = SealingFile.objects.get(pk=ids[2]).defendant_id
+    evaluate = services.evaluate_file
+
+    def failing(defendant, **kwargs):
+        if defendant.pk == broken:
+            raise ValueError("the record store did not answer")
+        return evaluate(defendant, **kwargs)
+
+    monkeypatch.setattr(services, "evaluate_file", failing)
+    summary = sweep_as_of(TODAY)
+    assert summary["state"] == "finished" and summary["processed"] == 6
+    assert (summary["changed"], summary["sealed"], summary["failed"]) == (5, 5, 1)
+    assert (summary["notices"], summary["copies_sealed"]) == (10, 5)
+    assert summary["errors"] == [{"file": ids[2], "message": "ValueError: the record store did not answer"}]
+    others = [i for i in ids if i != ids[2]]
+    assert SealingFile.objects.filter(pk__in=others, status=FileStatus.SEALED).count() == 5
+    assert SealingFile.objects.get(pk=ids[2]).status == FileStatus.PENDING
+    assert sorted(SealingFile.history.filter(id__in=ids).values_list("id", flat=True)) == sorted(others)
+    assert set(SealingFile.history.filter(id__in=ids).values_list("history_change_reason", flat=True)) == {
+        "re-evaluated by the sealing sweep"}
+    assert RecordSeal.history.filter(sealing_file_id__in=ids).count() == 5
+    assert not RecordSeal.objects.filter(sealing_file_id=ids[2]).exists()
+    notices = SealingNotice.objects.filter(sealing_file_id__in=ids)
+    assert notices.count() == SealingNotice.history.filter(sealing_file_id__in=ids).count() == 10
+    numbers = sorted(int(serial.rsplit("-", 1)[1]) for serial in notices.values_list("serial", flat=True))
+    assert numbers == list(range(numbers[0], numbers[0] + 10))  # the rolled-back batch's block is not lost
+    monkeypatch.setattr(services, "evaluate_file", evaluate)
+    again = sweep_as_of(TODAY)
+    assert (again["changed"], again["failed"]) == (1, 0)  # still due: the next run does it
