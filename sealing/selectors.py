@@ -115,14 +115,23 @@ def files_for(user) -> QuerySet[SealingFile]:
     )
 
 
+def _agency_files(user) -> QuerySet[SealingFile]:
+    """The base of an agency's work queues, each of which selects only files the agency reaches by itself (a copy
+    it holds, a case it handles, a notice to it): the same rows and related rows as ``files_for`` without
+    evaluating the user's whole case scope for each of them."""
+    if user.agency_id is None or not user.is_authenticated or not user.has_perm("sealing.view_case"):
+        return SealingFile.objects.none()
+    return SealingFile.objects.select_related("defendant__person", "defendant__case__agency", "policy").defer(
+        "decision")
+
+
 def seal_queue(user, today) -> QuerySet[SealingFile]:
     """Copies to seal: files whose records must be hidden by now while a copy this agency holds is still open,
     or whose sealing notice to this agency still waits for the agency's seal. The file's legal status and the
     state of the agency's copy are two things: the page shows both (``copy_states``)."""
+    files = _agency_files(user)
     if user.agency_id is None:
-        return SealingFile.objects.none()
-    if not user.has_perm("sealing.view_case"):
-        return SealingFile.objects.none()
+        return files
     agency_id = user.agency_id
     own_open = Record.objects.filter(holding_agency_id=agency_id, seal__isnull=True)
     by_copy = own_open.filter(defendant__isnull=False).values("defendant__sealing_file")
@@ -140,28 +149,21 @@ def seal_queue(user, today) -> QuerySet[SealingFile]:
     if supervised is not None:
         reach |= supervised
     noticed = SealingNotice.objects.filter(to_agency_id=agency_id).open().filter(reach).values("sealing_file_id")
-    return (
-        SealingFile.objects.select_related("defendant__person", "defendant__case__agency", "policy")
-        .filter(status__in=HIDDEN_STATES, seal_date__lte=today, pk__in=_union(by_copy, by_case, noticed))
-        .defer("decision").order_by("seal_date", "pk")
-    )
+    return (files.filter(status__in=HIDDEN_STATES, seal_date__lte=today, pk__in=_union(by_copy, by_case, noticed))
+            .order_by("seal_date", "pk"))
 
 
 def hidden_files(user) -> QuerySet[SealingFile]:
     """The handling agency's hidden files (masked on every page): where its clerks record events and
     unsealing grounds."""
-    if user.agency_id is None:
-        return SealingFile.objects.none()
-    return (files_for(user).filter(status__in=HIDDEN_STATES, defendant__case__agency_id=user.agency_id)
-            .defer("decision").order_by("seal_date", "pk"))
+    return (_agency_files(user).filter(status__in=HIDDEN_STATES, defendant__case__agency_id=user.agency_id)
+            .order_by("seal_date", "pk"))
 
 
 def exception_queue(user) -> QuerySet[SealingFile]:
     """Undetermined files of cases this agency handles: a clerk must supply the missing facts."""
-    if user.agency_id is None:
-        return SealingFile.objects.none()
-    return (files_for(user).filter(status=FileStatus.UNDETERMINED, defendant__case__agency_id=user.agency_id)
-            .defer("decision").order_by("facts_due", "pk"))
+    return (_agency_files(user).filter(status=FileStatus.UNDETERMINED, defendant__case__agency_id=user.agency_id)
+            .order_by("facts_due", "pk"))
 
 
 RETRO_CUTOFF = dt.date(2013, 1, 1)
@@ -169,15 +171,13 @@ RETRO_CUTOFF = dt.date(2013, 1, 1)
 
 def retroactive_sweep(user) -> QuerySet[SealingFile]:
     """J-RETRO: juvenile cases closed before 2013 that meet the conditions, with a copy here still open."""
-    if user.agency_id is None:
-        return SealingFile.objects.none()
     open_copies = Record.objects.filter(holding_agency_id=user.agency_id, seal__isnull=True).values("defendant_id")
     return (
-        files_for(user)
+        _agency_files(user)
         .filter(regime="juvenile", eligible=True, defendant__judgment_effective_date__lt=RETRO_CUTOFF,
                 defendant_id__in=open_copies)
         .exclude(status=FileStatus.UNSEALED)
-        .defer("decision").order_by("defendant__judgment_effective_date")
+        .order_by("defendant__judgment_effective_date")
     )
 
 

@@ -24,10 +24,10 @@ K = 2
 COUNTS = {
     "case_list": 22,  # the page's ids, then its rows (common.pagination.slim_page)
     "record_list": 18,  # and the user's grants, read first (sealing.selectors.records_for)
-    "work_queue:seal": 29,
-    "work_queue:hidden": 29,
-    "work_queue:facts": 22,
-    "work_queue:retro": 29,
+    "work_queue:seal": 26,  # the queues start from the agency's own reach (selectors._agency_files)
+    "work_queue:hidden": 26,
+    "work_queue:facts": 19,
+    "work_queue:retro": 26,
     "sweep_list": 12,
     "notice_inbox:inbox": 28,
     "notice_inbox:sent": 27,
