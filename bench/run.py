@@ -244,7 +244,11 @@ def sweep_figures(files: int, requests: int, results: Results, name: str) -> Non
                                  env=child_env(name), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         timings = []
         if during is not None:
-            timings = bench_pages.measure_alone(during, "/cases/", requests, stop=lambda: child.poll() is not None)
+            # WNOWAIT: look whether the child has ended without reaping it (wait4 below reads its peak memory)
+            def ended() -> bool:
+                return os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+
+            timings = bench_pages.measure_alone(during, "/cases/", requests, stop=ended)
         _pid, status, usage = os.wait4(child.pid, 0)
         elapsed = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)
