@@ -195,7 +195,8 @@ def single_operations(results: Results, as_of: dt.date, size: int) -> None:
         times = [timed(lambda f=f: services.seal_file(f, user=clerk, today=as_of)) for f in files]
         results.add(f"seal one file (a police station's copies, the notice marked) at {size:,} cases",
                     statistics.median(times), "ms")
-    requests = list(QueryRequest.objects.filter(status=QueryStatus.AWAITING_REVIEW).select_related("agency__region")[:20])
+    requests = list(QueryRequest.objects.filter(status=QueryStatus.AWAITING_REVIEW)
+                    .select_related("agency__region")[:20])
     times = []
     for request in requests:
         reviewer = User.objects.filter(agency=request.agency, groups__name="reviewer").first()
