@@ -266,16 +266,23 @@ def sentence_facts(rng, tier: str, data: dict, today: dt.date, *, exempted: floa
     return data
 
 
-def _records(rng, case, clerks, region_code, by_prosecutor) -> None:
+def record_holders(rng, by_prosecutor: bool, *, justice: float = 0.4) -> list[tuple[str, str, str]]:
+    """(agency kind, record kind, title) of each copy a case's defendant leaves: a non-prosecution at the
+    procuratorate and the police; a judgment at the court, the procuratorate and the police, and for a share
+    ``justice`` a social investigation at the justice bureau. Shared with sealing/generate.py."""
     if by_prosecutor:
-        holders = [(Agency.Kind.PROCURATORATE, RecordKind.NON_PROSECUTION, "不起诉决定书"),
-                   (Agency.Kind.POLICE, RecordKind.COERCIVE_MEASURE, "取保候审决定书")]
-    else:
-        holders = [(Agency.Kind.COURT, RecordKind.JUDGMENT, "刑事判决书"),
-                   (Agency.Kind.PROCURATORATE, RecordKind.INDICTMENT, "起诉书"),
-                   (Agency.Kind.POLICE, RecordKind.CASE_FILE, "侦查卷宗")]
-        if rng.random() < 0.4:
-            holders.append((Agency.Kind.JUSTICE, RecordKind.SOCIAL_INVESTIGATION, "社会调查评估报告"))
+        return [(Agency.Kind.PROCURATORATE, RecordKind.NON_PROSECUTION, "不起诉决定书"),
+                (Agency.Kind.POLICE, RecordKind.COERCIVE_MEASURE, "取保候审决定书")]
+    holders = [(Agency.Kind.COURT, RecordKind.JUDGMENT, "刑事判决书"),
+               (Agency.Kind.PROCURATORATE, RecordKind.INDICTMENT, "起诉书"),
+               (Agency.Kind.POLICE, RecordKind.CASE_FILE, "侦查卷宗")]
+    if rng.random() < justice:
+        holders.append((Agency.Kind.JUSTICE, RecordKind.SOCIAL_INVESTIGATION, "社会调查评估报告"))
+    return holders
+
+
+def _records(rng, case, clerks, region_code, by_prosecutor) -> None:
+    holders = record_holders(rng, by_prosecutor)
     for defendant in case.defendants.all():
         charges = "、".join(c.name for c in defendant.charges.all())
         for kind, record_kind, title in holders:

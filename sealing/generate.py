@@ -36,7 +36,7 @@ from common.crypto import blind_index
 from common.models import SerialCounter
 
 from .catalogue import charge_info
-from .demo import sentence_facts
+from .demo import record_holders, sentence_facts
 from .identity import make_id_number
 from .models import (
     Case, Charge, Defendant, Disposition, NoticeBasis, Person, Record, RecordKind, RecordSeal, SealingFile,
@@ -192,9 +192,6 @@ class Writer:
             with cursor.cursor.copy(sql) as copy:
                 for obj in objects:
                     copy.write_row([read(obj) for read in readers])
-
-    def finish(self) -> None:
-        """SQLite's sequences follow explicit ids by themselves; PostgreSQL's were drawn from."""
 
 
 def _name(rng) -> str:
@@ -359,15 +356,7 @@ class Generator:
 
     def _records(self, case: Case, district: District, by_prosecutor: bool, defendants: list) -> list[Record]:
         rng = self.rng
-        if by_prosecutor:
-            holders = [(Agency.Kind.PROCURATORATE, RecordKind.NON_PROSECUTION, "不起诉决定书"),
-                       (Agency.Kind.POLICE, RecordKind.COERCIVE_MEASURE, "取保候审决定书")]
-        else:
-            holders = [(Agency.Kind.COURT, RecordKind.JUDGMENT, "刑事判决书"),
-                       (Agency.Kind.PROCURATORATE, RecordKind.INDICTMENT, "起诉书"),
-                       (Agency.Kind.POLICE, RecordKind.CASE_FILE, "侦查卷宗")]
-            if rng.random() < 0.3:
-                holders.append((Agency.Kind.JUSTICE, RecordKind.SOCIAL_INVESTIGATION, "社会调查评估报告"))
+        holders = record_holders(rng, by_prosecutor, justice=0.3)
         rows = []
         for defendant in defendants:
             for kind, record_kind, title in holders:
@@ -483,7 +472,6 @@ def _generate_share(count: int, as_of: dt.date, seed: int, chunk: int, progress,
         done += size
         if progress:
             progress(size)
-    generator.writer.finish()
     return generator.counts, generator.writer.written
 
 
