@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from audit.services import mirror_access
 
-from .rules.files import whole_case_records_hidden
+from .rules.files import covers_record, whole_case_records_hidden
 from .models import (
     HIDDEN_STATES, AccessAction, AccessLog, Defendant, Record, RecordSeal, SealedRecordPermit, SealingFile,
 )
@@ -166,11 +166,10 @@ class Gate:
         for pk, case_id, defendant_id in Record.objects.filter(case_id__in=case_ids).values_list(
                 "pk", "case_id", "defendant_id"):
             copies.setdefault(case_id, []).append((pk, defendant_id))
-        covered: dict[int, set[int]] = {}
-        for d in hidden.values():
-            whole_case = whole_case_records_hidden(statuses.get(d.case_id, []))
-            covered[d.pk] = {pk for pk, defendant_id in copies.get(d.case_id, [])
-                             if defendant_id == d.pk or (whole_case and defendant_id is None)}
+        covered = {d.pk: {pk for pk, defendant_id in copies.get(d.case_id, [])
+                          if covers_record(file_defendant_id=d.pk, record_defendant_id=defendant_id,
+                                           case_statuses=statuses.get(d.case_id, []))}
+                   for d in hidden.values()}
         wanted = set().union(*covered.values())
         permits = list(SealedRecordPermit.objects.active(self.now).filter(record_id__in=wanted, user=self.user)
                        .order_by("expires_at")) if wanted else []
