@@ -26,14 +26,19 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        counted = self.object_list.order_by()[: self.cap + 1].count()
+        counted = count_up_to(self.object_list, self.cap + 1)
         self.capped = counted > self.cap
         return min(counted, self.cap)
 
 
+def count_up_to(queryset: QuerySet, limit: int) -> int:
+    """The rows of ``queryset``, counted no further than ``limit`` (the database stops there)."""
+    return queryset.order_by()[:limit].count()
+
+
 def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> int | str:
-    """A tab's badge: the number of rows up to ``cap``, "``cap``+" past it (the database stops counting there)."""
-    counted = queryset.order_by()[: cap + 1].count()
+    """A tab's badge: the number of rows up to ``cap``, "``cap``+" past it."""
+    counted = count_up_to(queryset, cap + 1)
     return f"{cap}+" if counted > cap else counted
 
 
