@@ -37,6 +37,53 @@ class CommandInputError(Exception):
         return error
 
 
+def parse_date_option(value: str | None, *, field: str = "as_of", years: tuple[int, int]) -> dt.date:
+    """An operational command's date option (``--as-of``): today in Beijing when omitted, else an ISO date whose
+    year lies within ``years`` (the caller's bounds: a year 0001 or 9999 would fail in date arithmetic later,
+    as a traceback). Raises CommandInputError naming ``field``."""
+    if value is None:
+        return beijing_today()
+    try:
+        day = dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise CommandInputError(field, "not a date (YYYY-MM-DD)") from None
+    low, high = years
+    if not low <= day.year <= high:
+        raise CommandInputError(field, f"the year must be between {low} and {high}")
+    return day
+
+
+class OperationalCommand(BaseCommand):
+    """A command that does the scheduled work by hand (sweep, scan_oversight, generate_cases, import_cases): one
+    JSON summary on stdout; a bad argument prints a JSON error naming it on stdout and stderr and exits 2."""
+
+    requires_system_checks = []
+
+    def fail(self, field: str, message: str):
+        text = dumps({"error": message, "field": field})
+        self.stdout.write(text, style_func=lambda s: s)
+        self.stderr.write(text, style_func=lambda s: s)
+        sys.exit(EXIT_INVALID_INPUT)
+
+    def date_option(self, value: str | None, *, field: str = "as_of", years: tuple[int, int]) -> dt.date:
+        try:
+            return parse_date_option(value, field=field, years=years)
+        except CommandInputError as exc:
+            self.fail(exc.field, exc.message)
+
+    def int_option(self, field: str, value, *, low: int, high: int) -> int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            self.fail(field, "not a whole number")
+        if not low <= number <= high:
+            self.fail(field, f"must be between {low} and {high}")
+        return number
+
+    def emit_summary(self, summary) -> None:
+        self.stdout.write(json.dumps(summary, ensure_ascii=False), style_func=lambda s: s)
+
+
 class JsonCommand(BaseCommand):
     """Subclasses set ``item_name`` and ``engine_errors`` and implement ``evaluate(payload)``."""
 

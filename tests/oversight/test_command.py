@@ -47,7 +47,7 @@ def test_the_command_prints_the_summary_and_a_rerun_creates_nothing(cast, others
     assert run_row.as_of == TODAY + dt.timedelta(days=4) and run_row.open == 3 and run_row.finished_at is not None
 
 
-@pytest.mark.parametrize("bad", ["2026-02-30", "tomorrow", "01/06/2026", ""])
+@pytest.mark.parametrize("bad", ["2026-02-30", "tomorrow", "01/06/2026", "", "0001-01-01", "9999-12-31"])
 def test_a_bad_date_exits_2_naming_the_field(db, bad):
     code, out, err = run("--as-of", bad)
     assert code == 2

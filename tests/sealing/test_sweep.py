@@ -499,6 +499,13 @@ def test_the_command_refuses_a_bad_date(db):
     assert not SweepRun.objects.exists()
 
 
+@pytest.mark.parametrize("year", ["0001", "1899", "2201", "9999"])
+def test_the_command_refuses_a_year_the_calendar_cannot_reckon_with(db, year):
+    code, error = run_sweep_command("--as-of", f"{year}-12-31")
+    assert code == 2 and error == {"error": "the year must be between 1900 and 2200", "field": "as_of"}
+    assert not SweepRun.objects.exists()
+
+
 # --- lean per file ----------------------------------------------------------------------------------------
 
 QUERIES_PER_FILE = 24  # measured 20 on PostgreSQL (a batch of one file; 38 before the batches)

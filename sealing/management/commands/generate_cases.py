@@ -5,19 +5,15 @@ COPY on PostgreSQL; bulk inserts elsewhere. Exit 2 with a JSON error naming the 
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 import time
 
-from django.core.management.base import BaseCommand
-
-from common.jsoncommand import EXIT_INVALID_INPUT, beijing_today
+from common.jsoncommand import OperationalCommand
 
 
-class Command(BaseCommand):
+class Command(OperationalCommand):
     help = "Generate N cases of a province as of a date (benchmark data) and print a JSON summary."
-    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("count", help="number of cases")
@@ -28,36 +24,13 @@ class Command(BaseCommand):
         parser.add_argument("--chunk", default="5000", help="cases written per transaction")
         parser.add_argument("--jobs", default="1", help="processes writing at once (PostgreSQL)")
 
-    def _fail(self, field: str, message: str):
-        error = {"error": message, "field": field}
-        self.stdout.write(json.dumps(error, ensure_ascii=False))
-        sys.stderr.write(json.dumps(error, ensure_ascii=False) + "\n")
-        sys.exit(EXIT_INVALID_INPUT)
-
-    def _int(self, field: str, value, *, low: int, high: int) -> int:
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            self._fail(field, "not a whole number")
-        if not low <= number <= high:
-            self._fail(field, f"must be between {low} and {high}")
-        return number
-
     def handle(self, *args, count, as_of=None, seed, queries, scan, chunk, **options):
-        number = self._int("count", count, low=1, high=50_000_000)
-        seed = self._int("seed", seed, low=0, high=2**31 - 1)
-        chunk = self._int("chunk", chunk, low=1, high=100_000)
-        jobs = self._int("jobs", options.get("jobs", "1"), low=1, high=64)
-        queries = None if queries is None else self._int("queries", queries, low=0, high=1_000_000)
-        if as_of is None:
-            day = beijing_today()
-        else:
-            try:
-                day = dt.date.fromisoformat(as_of)
-            except ValueError:
-                self._fail("as_of", "not a date (YYYY-MM-DD)")
-            if not 2000 <= day.year <= 2200:
-                self._fail("as_of", "the year must be between 2000 and 2200")
+        number = self.int_option("count", count, low=1, high=50_000_000)
+        seed = self.int_option("seed", seed, low=0, high=2**31 - 1)
+        chunk = self.int_option("chunk", chunk, low=1, high=100_000)
+        jobs = self.int_option("jobs", options.get("jobs", "1"), low=1, high=64)
+        queries = None if queries is None else self.int_option("queries", queries, low=0, high=1_000_000)
+        day = self.date_option(as_of, years=(2000, 2200))  # the generator's calendar starts in 2000
         from sealing.generate import generate
 
         started = time.perf_counter()
@@ -79,4 +52,4 @@ class Command(BaseCommand):
             begun = time.perf_counter()
             result["scan"] = oversight.scan(day)
             result["scan"]["seconds"] = round(time.perf_counter() - begun, 1)
-        self.stdout.write(json.dumps(result, ensure_ascii=False, default=str))
+        self.stdout.write(json.dumps(result, ensure_ascii=False, default=str), style_func=lambda s: s)
