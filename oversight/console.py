@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_noop
 
-from accounts.models import Agency
+from accounts.models import Agency, Region
 from accounts.roles import AUDITOR
 from queries.models import QueryRequest, QueryStatus
 from sealing.models import AccessLog, FileStatus, Record, RecordSeal, SealingFile, SealingNotice
@@ -437,6 +437,64 @@ def open_findings_by_rule(agencies) -> list[dict]:
     """Open findings about the agencies in scope, by rule: [{"rule": id, "n": count}] (rule order)."""
     counts = _count_by(Finding.objects.open().filter(agency__in=agencies), "rule")
     return [{"rule": rule, "n": counts[rule]} for rule in rules.RULE_IDS if counts.get(rule)]
+
+
+# --- rolling up by region ---------------------------------------------------------------------------------------
+
+@dataclass
+class RegionGroup:
+    """A console row standing for every agency of one region right below the region shown: the province's
+    supervisor reads its cities, not its five hundred agencies, and drills down by choosing one."""
+
+    region: Region
+    agencies: int = 0
+    is_group = True
+
+    @property
+    def pk(self) -> int:
+        return self.region.pk
+
+    @property
+    def name(self) -> str:
+        return self.region.name
+
+
+def region_groups(agencies, top: Region) -> dict[int, RegionGroup]:
+    """agency id -> the group of the region right below ``top`` the agency lies in (at any depth). Agencies of
+    ``top`` itself have no group: they keep rows of their own."""
+    regions = {r.pk: r for r in Region.objects.filter(pk__in=top.descendant_ids())}
+    groups: dict[int, RegionGroup] = {}
+    found: dict[int, RegionGroup] = {}
+    for agency in agencies:
+        region_id = agency.region_id
+        while region_id in regions and regions[region_id].parent_id != top.pk and region_id != top.pk:
+            region_id = regions[region_id].parent_id
+        if region_id not in regions or region_id == top.pk:
+            continue
+        group = groups.setdefault(region_id, RegionGroup(region=regions[region_id]))
+        group.agencies += 1
+        found[agency.pk] = group
+    return found
+
+
+def roll_up(rows: list, groups: dict[int, RegionGroup]) -> list:
+    """Rows of agencies (MonthRow, AgencyNow, NoticeRow) with those of a group summed into one row per group
+    (and month): the agencies' own rows first, then the groups in region-code order."""
+    own, grouped = [], {}
+    for row in rows:
+        group = groups.get(row.agency.pk)
+        if group is None:
+            own.append(row)
+            continue
+        key = (group.region.code, getattr(row, "month", None))
+        total = grouped.get(key)
+        if total is None:
+            grouped[key] = replace(row, agency=group)
+            continue
+        for f in fields(row):
+            if f.name not in ("agency", "month"):
+                setattr(total, f.name, getattr(total, f.name) + getattr(row, f.name))
+    return own + [grouped[key] for key in sorted(grouped, key=lambda k: (k[0], k[1] or dt.date.min))]
 
 
 # --- the chart -------------------------------------------------------------------------------------------------

@@ -23,15 +23,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from accounts.models import Region
 from audit import services as audit
 from common.export import csv_response, xlsx_response
 from common.replica import reading_from_replica
+from common import validation as common_validation
 from common.validation import BIGINT_MAX
 from sealing.forms import DateField as BoundedDateField
 from sealing.models import AccessAction, AccessLog
 
 from . import console, rules
 from .models import Rule
+from .permissions import supervised_region_ids
 from .selectors import findings_for
 from .views import supervisor_required
 
@@ -43,6 +46,8 @@ MONTH_FORMATS = ["%Y-%m"]
 
 
 class ConsoleFilterForm(forms.Form):
+    region = forms.ModelChoiceField(label=gettext_lazy("region"), required=False, queryset=None,
+                                    empty_label=gettext_lazy("your whole region"))
     agency = forms.ModelChoiceField(label=gettext_lazy("agency"), required=False, queryset=None,
                                     empty_label=gettext_lazy("every agency supervised"))
     first = BoundedDateField(label=gettext_lazy("from month"), required=False, input_formats=MONTH_FORMATS,
@@ -50,10 +55,33 @@ class ConsoleFilterForm(forms.Form):
     last = BoundedDateField(label=gettext_lazy("to month"), required=False, input_formats=MONTH_FORMATS,
                             widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
 
-    def __init__(self, *args, agencies, today: dt.date, **kwargs):
+    def __init__(self, *args, agencies, regions, own_region_id=None, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
         self.fields["agency"].queryset = agencies
         self.today = today
+        self._offer_agencies(agencies, regions, own_region_id)
+
+    def _offer_agencies(self, agencies, regions, own_region_id) -> None:
+        """The agency list offers the agencies of the region chosen (all of the supervised ones are valid): a
+        province's five hundred agencies are chosen city by city, as the tables are summed."""
+        region = None
+        if self.is_bound:
+            region_id = common_validation.pk_or_none(self.data.get("region"))
+            region = regions.filter(pk=region_id).first() if region_id else None
+        if region is not None:
+            offered = agencies.filter(region_id__in=region.descendant_ids())
+        elif own_region_id is not None:
+            offered = agencies.filter(region_id=own_region_id)
+        else:
+            offered = agencies
+        chosen = common_validation.pk_or_none(self.data.get("agency")) if self.is_bound else None
+        if chosen:
+            offered = offered | agencies.filter(pk=chosen)
+        field = self.fields["agency"]
+        field.widget.choices = [("", field.empty_label)] + [(a.pk, str(a)) for a in offered.distinct()]
+        if offered.count() < agencies.count():
+            field.help_text = gettext_lazy("Choose a region to list its agencies.")
 
     def clean(self):
         data = super().clean()
@@ -72,10 +100,22 @@ class ConsoleFilterForm(forms.Form):
             return self.cleaned_data["period"]
         return console.Period.ending(self.today)
 
+    def _chosen(self, name: str):
+        return self.cleaned_data.get(name) if self.is_bound and self.is_valid() else None
+
     def agencies(self, scope):
-        if self.is_bound and self.is_valid() and self.cleaned_data["agency"] is not None:
-            return scope.filter(pk=self.cleaned_data["agency"].pk)
+        if self._chosen("agency") is not None:
+            return scope.filter(pk=self._chosen("agency").pk)
+        if self._chosen("region") is not None:
+            return scope.filter(region_id__in=self._chosen("region").descendant_ids())
         return scope
+
+    def rolled_up_below(self, own_region):
+        """The region whose sub-regions the page's agency tables are summed by (the chosen region, else the
+        supervisor's own); None when one agency is chosen."""
+        if self._chosen("agency") is not None:
+            return None
+        return self._chosen("region") or own_region
 
 
 def _findings_url(rule: str = "", agency=None) -> str:
@@ -112,7 +152,9 @@ def _console_data(request):
     user = request.user
     today = timezone.localdate()
     scope = console.scope_agencies(user).select_related("region")
-    form = ConsoleFilterForm(request.GET or None, agencies=scope, today=today)
+    regions = Region.objects.filter(pk__in=supervised_region_ids(user)).order_by("code")
+    form = ConsoleFilterForm(request.GET or None, agencies=scope, regions=regions, today=today,
+                             own_region_id=user.agency.region_id if user.agency_id else None)
     period = form.period()
     agencies = form.agencies(scope)
     monthly = console.monthly(agencies, period, as_of=today)
@@ -130,6 +172,37 @@ def _console_data(request):
     }
 
 
+GROUP_URLS = ("reads_url", "late_url", "queries_late_url", "overrides_url", "instruments_url", "unsealed_url",
+              "undelivered_url", "obs_url", "overdue_url")
+
+
+def _roll_up(data, user, query) -> None:
+    """On the page (the export keeps every agency), the agencies of each region below the one shown are summed
+    into one row per region, each linking to the console filtered to that region."""
+    top = data["form"].rolled_up_below(user.agency.region if user.agency_id else None)
+    if top is None:
+        return
+    groups = console.region_groups(data["agencies"], top)
+    if not groups:
+        return
+    for key in ("monthly", "now_rows", "notice_rows"):
+        data[key] = console.roll_up(data[key], groups)
+        for row in data[key]:
+            if getattr(row.agency, "is_group", False):
+                drill = query.copy()
+                drill.pop("agency", None)
+                drill["region"] = row.agency.pk
+                url = reverse("oversight:console") + "?" + drill.urlencode()
+                row.agency.url = url
+                for name in GROUP_URLS:
+                    setattr(row, name, url)
+    data["rolled_up"] = top
+
+
+def _agency_rows(rows):
+    return [row for row in rows if not getattr(row.agency, "is_group", False)]
+
+
 def _rule_label(rule: str) -> str:
     return str(dict(Rule.choices).get(rule, rule))
 
@@ -140,17 +213,21 @@ def _rule_label(rule: str) -> str:
 def console_page(request):
     data = _console_data(request)
     today = data["today"]
-    for row in data["monthly"]:
+    query = request.GET.copy()
+    query.pop("format", None)
+    query.pop("table", None)
+    _roll_up(data, request.user, query)
+    for row in _agency_rows(data["monthly"]):
         row.reads_url = _access_log_url(row.agency, console.Period(row.month, row.month))
         row.late_url = _findings_url(rules.S_UNSEALED, row.agency)
         row.queries_late_url = _findings_url(rules.S_QUERY_LATE, row.agency)
         row.overrides_url = _findings_url(rules.S_OVERRIDE, row.agency)
         row.instruments_url = _instruments_url(row.agency, row.month)
-    for row in data["now_rows"]:
+    for row in _agency_rows(data["now_rows"]):
         row.unsealed_url = _findings_url(rules.S_UNSEALED, row.agency)
         row.undelivered_url = _findings_url(rules.S_UNDELIVERED, row.agency)
         row.obs_url = _findings_url(rules.S_OBS_OPEN, row.agency)
-    for row in data["notice_rows"]:
+    for row in _agency_rows(data["notice_rows"]):
         row.overdue_url = _findings_url(rules.S_UNSEALED, row.agency)
         row.undelivered_url = _findings_url(rules.S_UNDELIVERED, row.agency)
     for notice in data["overdue"]:
@@ -159,9 +236,6 @@ def console_page(request):
         item["label"] = _rule_label(item["rule"])
         agency = data["form"].cleaned_data.get("agency") if data["form"].is_bound and data["form"].is_valid() else None
         item["url"] = _findings_url(item["rule"], agency)
-    query = request.GET.copy()
-    query.pop("format", None)
-    query.pop("table", None)
     data.update({
         "query": query.urlencode(),
         "csv_urls": _csv_urls(query),

@@ -184,3 +184,49 @@ def test_the_auditor_finds_the_access_log_in_the_navigation(cast, auditor, clien
     client.force_login(cast.clerk_a)
     urls = [item["url"] for item in client.get(reverse("sealing:case_list")).context["nav_items"]]
     assert reverse("oversight:access_log") not in urls
+
+
+def _cells(row: str) -> list[str]:
+    """The figures of a console row (after the name and month cells), link text or plain."""
+    return [c.split("</td>")[0].split(">")[-1] if "<a" not in c.split("</td>")[0] else
+            c.split("</a>")[0].split(">")[-1] for c in row.split("<td")[3:]]
+
+
+def test_a_city_supervisor_reads_its_districts_summed_and_drills_down(cast, others, client, world):  # noqa: F811
+    """广州市's supervisor: the agencies of 越秀区 and 天河区 are one row per district (the police station's two
+    copies sealed in June under 越秀区), each linking to the console of that district, where the agencies are
+    listed again; the export still lists every agency."""
+    from accounts.factories import AgencyFactory
+    from accounts.models import Agency
+
+    city = cast.agency_a.region.parent
+    city_procuratorate = AgencyFactory(name="广州市人民检察院", kind=Agency.Kind.PROCURATORATE, region=city)
+    supervisor = UserFactory(username="city_supervisor", agency=city_procuratorate, roles=[SUPERVISOR])
+    client.force_login(supervisor)
+    params = {"first": "2026-05", "last": "2026-07"}
+    html = client.get(reverse("oversight:console"), params).content.decode()
+    region_x = cast.agency_a.region
+    assert 'data-testid="rolled-up"' in html
+    assert f'data-region="{region_x.pk}" data-month="2026-06"' in html
+    assert f'data-agency="{others.police_x.pk}"' not in html  # summed into its district
+    row = html.split(f'data-region="{region_x.pk}" data-month="2026-06"')[1].split("</tr>")[0]
+    name_cell = row.split("</td>")[0]
+    assert ">越秀区</a>" in name_cell and '<div class="small text-muted">4 ' in name_cell  # 4 agencies in 越秀区
+    assert _cells(row)[:2] == ["1", "1"]  # the police station's copies: on time, late
+    drill = reverse("oversight:console") + f"?first=2026-05&amp;last=2026-07&amp;region={region_x.pk}"
+    assert f'href="{drill}"' in row
+    # the agency list offers the city's own agencies until a district is chosen
+    options = html.split('name="agency"')[1].split("</select>")[0]
+    assert city_procuratorate.name in options and others.police_x.name not in options
+    # drilled down: 越秀区's agencies, each a row of its own, and the list offers them
+    html = client.get(reverse("oversight:console"), {**params, "region": region_x.pk}).content.decode()
+    assert 'data-testid="rolled-up"' not in html
+    row = html.split(f'data-agency="{others.police_x.pk}" data-month="2026-06"')[1].split("</tr>")[0]
+    assert _cells(row)[:2] == ["1", "1"]
+    assert others.police_x.name in html.split('name="agency"')[1].split("</select>")[0]
+    assert f'data-agency="{cast.agency_b.pk}"' not in html  # 天河区 is outside the region chosen
+    # the export keeps one row per agency
+    book = load_workbook(io.BytesIO(client.get(reverse("oversight:console_export"),
+                                               {**params, "format": "xlsx"}).content))
+    names = [row[0] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    assert others.police_x.name in names
