@@ -1,5 +1,8 @@
 """How decisions are shown: labels and colours for the trace's outcomes (display only, no law here)."""
+import re
+
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 OUTCOME_LABELS = {
     "juvenile": _("juvenile regime"),
@@ -54,3 +57,35 @@ def trace_rows(decision: dict, *, masked: bool = False) -> list[dict]:
         shown = {"rule": step.get("rule", ""), "source": step.get("source", "")} if masked else dict(step)
         rows.append({**shown, "label": OUTCOME_LABELS.get(outcome, outcome), "style": style})
     return rows
+
+
+# The facts the rules name in a decision's ``missing`` (rules/engine.py, juvenile.py, adult.py), as the clerk
+# knows them: the field's label on the case form, never the code.
+MISSING_LABELS = {
+    "birth_date": _("date of birth"),
+    "offense_date": _("date of the last act"),
+    "main_conduct_before_18": _("main criminal conduct before the 18th birthday"),
+    "charges": _("charges"),
+    "sentence": _("principal sentence"),
+    "sentence.months": _("length of the sentence in months"),
+    "sentence.probation_months": _("probation months"),
+    "judgment_effective_date": _("judgment or decision effective"),
+    "sentence_completed_date": _("sentence completed"),
+}
+CHARGE_FACT = re.compile(r"^charges\[(\d+)\]\.(statutory_max|statutory_max_months)$")
+
+
+def missing_label(code: str) -> str:
+    """A missing fact's name in the user's language: a charge's statutory maximum is named with the charge's
+    place in the list; an unknown code reads "another fact" rather than the code."""
+    label = MISSING_LABELS.get(code)
+    if label is not None:
+        return str(label)
+    match = CHARGE_FACT.match(code or "")
+    if match:
+        return _("the statutory maximum of charge %(n)s") % {"n": int(match[1]) + 1}
+    return str(_("another fact of the case"))
+
+
+def missing_labels(codes) -> str:
+    return pgettext("a list's separator", ", ").join(missing_label(code) for code in codes or ())

@@ -148,7 +148,10 @@ def test_missing_completion_date_waits_in_the_exception_queue(cast, login):
     assert file.missing == ["sentence_completed_date"] and file.facts_due == TODAY + dt.timedelta(days=10)
     assert list(selectors.exception_queue(cast.clerk_a)) == [file]
     page = login(cast.clerk_a).get(reverse("sealing:work_queue"), {"tab": "facts"}).content.decode()
-    assert case.case_number in page and "sentence_completed_date" in page
+    # the missing fact by the form's label in the user's language, never the engine's code
+    assert case.case_number in page and "刑罚执行完毕日期" in page and "sentence_completed_date" not in page
+    detail = login(cast.clerk_a).get(reverse("sealing:file_detail", args=[file.pk])).content.decode()
+    assert "刑罚执行完毕日期" in detail and "sentence_completed_date" not in detail
     services.update_defendant(user=cast.clerk_a, defendant=file.defendant,
                               data={**data, "sentence_completed_date": dt.date(2026, 3, 1)}, today=TODAY)
     file.refresh_from_db()
