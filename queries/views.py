@@ -24,7 +24,7 @@ from .forms import (
     ObjectionForm,
     UndertakingForm,
 )
-from .models import Outcome, QueryStatus, RequesterKind
+from .models import DocumentKind, Outcome, QueryStatus, RequesterKind
 
 VIEW = "queries.view_queryrequest"
 
@@ -81,9 +81,12 @@ def request_create(request):
 
 def _decision_form(query, view, data=None):
     recommendation = view.recommendation
-    initial = {"decision": recommendation.get("recommendation"), "disclosed": recommendation.get("disclosed", [])}
+    decisions = services.lawful_choices(query, recommendation)  # Q-DOCS: only the lawful decisions are offered
+    suggested = recommendation.get("recommendation")
+    initial = {"decision": suggested if suggested in decisions else None,
+               "disclosed": recommendation.get("disclosed", [])}
     return DecisionForm(data, candidates=view.candidates, judicial=query.requester_kind == RequesterKind.JUDICIAL,
-                        initial=initial)
+                        requester=query.requester_kind, decisions=decisions, initial=initial)
 
 
 @login_required
@@ -138,8 +141,14 @@ def request_decide(request, pk):
         return redirect("queries:request_detail", pk=query.pk)
     form = _decision_form(query, view, request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a decision."))
+        if "decision" in form.errors and request.POST.get("decision") in Outcome.values:
+            # a decision Q-DOCS does not allow this requester (a forged choice): the service's own words
+            messages.error(request, _(services.lawful_decision(query, request.POST["decision"])[1] or "Choose a decision."))
+        else:
+            messages.error(request, _("Choose a decision."))
         return redirect("queries:request_detail", pk=query.pk)
+    if request.POST.get("confirm") != "1":  # the first POST only shows what the decision will do
+        return _confirm_decision(request, query, form)
     try:
         decided = services.decide_query(
             query, reviewer=request.user, decision=form.cleaned_data["decision"],
@@ -162,6 +171,34 @@ def request_decide(request, pk):
             messages.success(request, _("Decision recorded: %(decision)s.") % {
                 "decision": dict(Outcome.choices)[form.cleaned_data["decision"]]})
     return redirect("queries:request_detail", pk=query.pk)
+
+
+def _confirm_decision(request, query, form):
+    """The confirmation of a decision: the decision, the document it issues, to whom, and the records it names.
+    The records listed are the reviewer's own choice among those the review page showed (Q-INTAKE); this page
+    is another view of them and is logged like that page (services.review)."""
+    today = timezone.localdate()
+    data = form.cleaned_data
+    decision = data["decision"]
+    view = services.review(query, user=request.user, today=today) if data.get("disclosed") else None
+    labels = dict(view.candidates) if view else {}
+    chosen = [labels[int(i)] for i in data.get("disclosed") or () if int(i) in labels]
+    preview = services.preview_decision(query, decision, data.get("disclosed") or ())
+    context = {
+        "query": query,
+        "decision_label": dict(Outcome.choices)[decision],
+        "decision": decision,
+        "document_label": dict(DocumentKind.choices)[preview.document],
+        "recipient": query.requester_organisation or query.requester_name,
+        "chosen": chosen,
+        "preview": preview,
+        "reason": data.get("reason") or "",
+        "access_days": data.get("access_days"),
+        "posted": [(name, value) for name in ("decision", "reason", "access_days")
+                   if (value := request.POST.get(name)) not in (None, "")]
+        + [("disclosed", value) for value in request.POST.getlist("disclosed")],
+    }
+    return render(request, "queries/request_decide_confirm.html", context)
 
 
 @login_required

@@ -124,7 +124,7 @@ def test_the_pages_offer_approval_only_to_a_second_reviewer(cast, login):
     query, theft = theft_only_request(cast)
     undertake(query, cast.clerk_a)
     response = login(cast.reviewer_a).post(reverse_decide(query), {"decision": "permit", "disclosed": [theft.pk],
-                                                                    "reason": REASON})
+                                                                    "reason": REASON, "confirm": "1"})
     assert response.status_code == 302
     query.refresh_from_db()
     assert query.status == QueryStatus.AWAITING_APPROVAL
