@@ -319,7 +319,7 @@ def notice_undelivered(notice, today: dt.date) -> bool:
 
     if notice.withdrawn_at is not None:
         return False
-    days = (notice.sealing_file.policy or current_policy_version()).notice_delivery_days
+    days = (notice.sealing_file.policy or current_policy_version(today)).notice_delivery_days
     return undelivered(sent_on=notice.sent_on, received_on=notice.received_on, today=today, days=days)
 
 
@@ -471,3 +471,13 @@ def seal_matrix(file: SealingFile, today: dt.date) -> list[MatrixRow]:
                               sealed_copies=sealed_by.get(agency_id, 0), sealed_at=last_seal.get(agency_id),
                               state="open" if open_by.get(agency_id) else "sealed"))
     return rows
+
+
+def file_counts_by_status() -> list[tuple[str, str, int]]:
+    """(status, its label, how many files) for every status, now: what a policy change could move."""
+    from django.db.models import Count
+
+    from .models import FileStatus
+
+    counts = dict(SealingFile.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    return [(value, label, counts.get(value, 0)) for value, label in FileStatus.choices]
