@@ -277,10 +277,15 @@ def lawful_decision(request: QueryRequest, decision: str, *, open_conviction: bo
     return (True, "") if code is None else (False, UNLAWFUL_DECISION_MESSAGES[code])
 
 
+def open_conviction(request: QueryRequest, recommendation: dict) -> bool | None:
+    """Whether the person has an open conviction, as Q-DOCS needs it: only for a person's own request."""
+    return bool(recommendation.get("open_records")) if request.requester_kind in rules.PERSONS else None
+
+
 def lawful_choices(request: QueryRequest, recommendation: dict) -> list[str]:
     """The decisions the form offers on this request (Q-DOCS), given the fresh recommendation."""
-    open_conviction = bool(recommendation.get("open_records")) if request.requester_kind in rules.PERSONS else None
-    return list(rules.lawful_decisions(request.requester_kind, request.purpose, open_conviction))
+    return list(rules.lawful_decisions(request.requester_kind, request.purpose,
+                                       open_conviction(request, recommendation)))
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,9 @@ def request_decide(request, pk):
     if not form.is_valid():
         if "decision" in form.errors and request.POST.get("decision") in Outcome.values:
             # a decision Q-DOCS does not allow this requester (a forged choice): the service's own words
-            messages.error(request, _(services.lawful_decision(query, request.POST["decision"])[1] or "Choose a decision."))
+            refusal = services.lawful_decision(query, request.POST["decision"],
+                                               open_conviction=services.open_conviction(query, view.recommendation))[1]
+            messages.error(request, _(refusal or "Choose a decision."))
         else:
             messages.error(request, _("Choose a decision."))
         return redirect("queries:request_detail", pk=query.pk)
