@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -196,11 +197,37 @@ def _confirm_decision(request, query, form):
         "preview": preview,
         "reason": data.get("reason") or "",
         "access_days": data.get("access_days"),
+        "action_url": reverse("queries:request_decide", args=[query.pk]),
         "posted": [(name, value) for name in ("decision", "reason", "access_days")
                    if (value := request.POST.get(name)) not in (None, "")]
         + [("disclosed", value) for value in request.POST.getlist("disclosed")],
     }
     return render(request, "queries/request_decide_confirm.html", context)
+
+
+def _confirm_approval(request, query, today):
+    """The second reviewer's approval lets a departure take effect: the same confirmation as a decision's."""
+    ok, reason = permissions.can_approve(request.user, query, today)
+    view = services.review(query, user=request.user, today=today) if ok else None
+    if view is None:
+        messages.error(request, _(reason or "Only a reviewer of the receiving agency decides this request."))
+        return redirect("queries:request_detail", pk=query.pk)
+    labels = dict(view.candidates)
+    preview = services.preview_decision(query, query.decision, query.named_records)
+    return render(request, "queries/request_decide_confirm.html", {
+        "query": query,
+        "decision_label": query.get_decision_display(),
+        "decision": query.decision,
+        "document_label": dict(DocumentKind.choices)[preview.document],
+        "recipient": query.requester_organisation or query.requester_name,
+        "chosen": [labels.get(i, str(i)) for i in query.named_records],
+        "preview": preview,
+        "reason": query.decision_reason,
+        "access_days": query.access_days,
+        "approving": True,
+        "action_url": reverse("queries:request_approve", args=[query.pk]),
+        "posted": [("action", ApprovalForm.APPROVE)],
+    })
 
 
 @login_required
@@ -213,6 +240,8 @@ def request_approve(request, pk):
     if not form.is_valid():
         messages.error(request, _("Approve or reject the decision."))
         return redirect("queries:request_detail", pk=query.pk)
+    if form.cleaned_data["action"] == ApprovalForm.APPROVE and request.POST.get("confirm") != "1":
+        return _confirm_approval(request, query, today)
     try:
         if form.cleaned_data["action"] == ApprovalForm.APPROVE:
             services.approve_decision(query, approver=request.user, today=today, now=now)
