@@ -40,6 +40,11 @@ class SealingPolicyForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         as_of = data.get("effective_from")
+        newest = SealingPolicy.objects.order_by("-version").first()
+        if as_of and newest is not None and newest.effective_from and as_of < newest.effective_from:
+            # versions take effect in the order they are published (policy.current_policy_version)
+            self.add_error("effective_from", _("A new version takes effect on or after the newest version's "
+                                               "date (%(date)s).") % {"date": newest.effective_from.isoformat()})
         if as_of and not self.errors and same_as_in_force(data, as_of):
             raise forms.ValidationError(_("Identical to the version in force: not saved."), code="identical")
         return data

@@ -4,7 +4,8 @@ The clock is an argument: callers that decide as of a date pass it (``as_of``); 
 is taken (the admin's starting point, code that has no date). A version applies from its ``effective_from``
 day on; a version without one (the RULES.md defaults created here, versions written by code) from any date.
 Before the first version's effective date the first version governs: it is the baseline every later version
-changes.
+changes. Versions take effect in the order they are published: the admin refuses a date earlier than the
+newest version's, so "the newest version whose date has come" is also the one with the latest date.
 """
 from __future__ import annotations
 

@@ -33,7 +33,7 @@ def form_data(**overrides):
     """The add form as it starts: the numbers of the version in force, plus a reason and a date."""
     values = policy_values(current_policy_version())
     data = {name: value for name, value in values.items()}
-    data.update(note="观察期缩短至六个月（试点）", effective_from="2027-01-01")
+    data.update(note="观察期缩短至六个月（试点）", effective_from="2031-01-01")
     data.update(overrides)
     return {name: "" if value is None else value for name, value in data.items()}
 
@@ -79,11 +79,11 @@ def test_a_changed_version_is_published_with_its_reason_and_date(province_admin,
     response = login(province_admin).post(reverse(ADD), form_data(observation_micro_months=6))
     assert response.status_code == 302
     new = SealingPolicy.objects.order_by("-version").first()
-    assert new.observation_micro_months == 6 and new.effective_from == dt.date(2027, 1, 1)
+    assert new.observation_micro_months == 6 and new.effective_from == dt.date(2031, 1, 1)
     assert new.created_by == province_admin and new.note.startswith("观察期")
     # in force from its date, not before
-    assert current_policy_version(dt.date(2026, 12, 31)).pk != new.pk
-    assert current_policy_version(dt.date(2027, 1, 1)).pk == new.pk
+    assert current_policy_version(dt.date(2030, 12, 31)).pk != new.pk
+    assert current_policy_version(dt.date(2031, 1, 1)).pk == new.pk
 
 
 def test_the_add_page_counts_the_files_by_status(cast, province_admin, login):
@@ -102,9 +102,18 @@ def test_the_version_in_force_follows_the_effective_dates(cast):
     v2 = SealingPolicy.objects.create(version=v1.version + 1, observation_micro_months=6, note="试点",
                                       effective_from=dt.date(2026, 7, 1))
     v3 = SealingPolicy.objects.create(version=v1.version + 2, observation_micro_months=9, note="调整",
-                                      effective_from=dt.date(2027, 1, 1))
+                                      effective_from=dt.date(2031, 1, 1))
     assert current_policy_version(dt.date(2026, 6, 30)).pk == v1.pk
     assert current_policy_version(dt.date(2026, 7, 1)).pk == v2.pk
     assert current_policy_version(dt.date(2026, 12, 31)).pk == v2.pk
-    assert current_policy_version(dt.date(2027, 1, 1)).pk == v3.pk
+    assert current_policy_version(dt.date(2031, 1, 1)).pk == v3.pk
     assert current_policy_version().pk == v3.pk  # no date: the newest (the admin's starting point)
+
+
+def test_a_version_cannot_take_effect_before_the_newest_one(province_admin, login):
+    client = login(province_admin)
+    assert client.post(reverse(ADD), form_data(observation_micro_months=6, effective_from="2031-03-01")).status_code == 302
+    before = SealingPolicy.objects.count()
+    response = client.post(reverse(ADD), form_data(observation_micro_months=9, effective_from="2031-02-01"))
+    assert response.status_code == 200 and SealingPolicy.objects.count() == before
+    assert "effective_from" in response.context["adminform"].form.errors
