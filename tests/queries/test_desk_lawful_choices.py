@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from queries import rules, services
 from queries.models import QueryDocument, QueryStatus
+from sealing.models import AccessAction, AccessLog
 from tests.queries.test_query_desk import SUBJECT_ID, TODAY, decide, detail, sealed_juvenile_case, take, undertake
 
 
@@ -71,7 +72,9 @@ def test_a_decision_needs_its_confirmation(cast, login):
     hurt = case.defendants.get()
     client = login(cast.reviewer_a)
     data = {"decision": "permit", "disclosed": [hurt.pk], "reason": ""}
+    reviewed = AccessLog.objects.filter(action=AccessAction.REVIEWED, defendant=hurt)
     response = client.post(decide_url(query), data)
+    assert reviewed.count() == 1  # the confirmation names the sealed record: a view, logged like the review page
     assert response.status_code == 200
     query.refresh_from_db()
     assert query.status == QueryStatus.AWAITING_REVIEW and not QueryDocument.objects.exists()
