@@ -29,6 +29,16 @@ class Region(models.Model):
     def __str__(self):
         return f"{self.name}（{self.code}）"
 
+    @property
+    def level(self) -> str:
+        """GB/T 2260: "province" (XX0000, municipalities directly under the central government included),
+        "city" (XXXX00) or "district" (any other code)."""
+        if self.code.endswith("0000"):
+            return "province"
+        if self.code.endswith("00"):
+            return "city"
+        return "district"
+
     def descendant_ids(self) -> list[int]:
         """This region and every region below it."""
         ids, frontier = [self.pk], [self.pk]

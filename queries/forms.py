@@ -10,8 +10,8 @@ from accounts.models import Agency, User
 from sealing.forms import DATE_WIDGET, ID_NUMBER_ERRORS, DateField
 from sealing.identity import IdNumberError, parse_id_number
 
-from . import permissions, uploads
-from .models import LegalBasis, ObjectionOutcome, ObjectorKind, Outcome, Purpose, QueryRequest, RequesterKind
+from . import permissions, rules, uploads
+from .models import DocumentKind, LegalBasis, ObjectionOutcome, ObjectorKind, Outcome, Purpose, QueryRequest, RequesterKind
 
 FILE_WIDGET = forms.ClearableFileInput(attrs={"accept": uploads.ACCEPT})
 FILE_HELP = _("PDF, JPG or PNG, at most 10 MB.")
@@ -155,8 +155,14 @@ class DecisionForm(forms.Form):
     access_days = forms.IntegerField(label=_("days of access for the judicial organ"), min_value=1, max_value=90,
                                      initial=30)
 
-    def __init__(self, *args, candidates=(), judicial=False, **kwargs):
+    def __init__(self, *args, candidates=(), judicial=False, requester=None, decisions=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if decisions is not None:  # only the decisions Q-DOCS allows this requester, each with its document
+            labels, documents = dict(Outcome.choices), dict(DocumentKind.choices)
+            self.fields["decision"].choices = [
+                (d, _gettext("%(decision)s — issues: %(document)s") % {
+                    "decision": labels[d], "document": documents[rules.document_of_decision(requester, d)]})
+                for d in decisions]
         self.fields["disclosed"].choices = candidates
         if not candidates:
             del self.fields["disclosed"]

@@ -258,6 +258,57 @@ def review(request: QueryRequest, *, user, today: dt.date, log: bool = True) -> 
 
 # --- the decision (Q-OVERRIDE, Q-RECIPIENT, Q-SCOPE, Q-DOCS) ----------------------------------------------
 
+# Q-DOCS error codes (queries.rules.unlawful_decision) -> the message ids the reviewer reads.
+UNLAWFUL_DECISION_MESSAGES = {
+    rules.NOT_A_DECISION: gettext_noop("Choose a decision."),
+    rules.PERSON_PERMIT: gettext_noop("A person is answered with a certificate or a refusal notice."),
+    rules.ORGAN_CERTIFICATE: gettext_noop("A unit or a judicial organ is answered with a notification letter, "
+                                          "never a certificate: this decision is not open to this request."),
+    # The refusal notice states that the person has a criminal record: with no open conviction it would state
+    # one that sealing hides (Q-DOCS: a refusal never reveals a sealed record).
+    rules.REFUSAL_REVEALS_SEAL: gettext_noop("The person has no open conviction: a certificate cannot be refused."),
+}
+
+
+def lawful_decision(request: QueryRequest, decision: str, *, open_conviction: bool | None = None) -> tuple[bool, str]:
+    """Q-DOCS as a guard: (ok, message id) for ``decision`` on this request — the question the decision form
+    asks to offer its choices and decide_query asks before it decides."""
+    code = rules.unlawful_decision(request.requester_kind, request.purpose, decision, open_conviction)
+    return (True, "") if code is None else (False, UNLAWFUL_DECISION_MESSAGES[code])
+
+
+def open_conviction(request: QueryRequest, recommendation: dict) -> bool | None:
+    """Whether the person has an open conviction, as Q-DOCS needs it: only for a person's own request."""
+    return bool(recommendation.get("open_records")) if request.requester_kind in rules.PERSONS else None
+
+
+def lawful_choices(request: QueryRequest, recommendation: dict) -> list[str]:
+    """The decisions the form offers on this request (Q-DOCS), given the fresh recommendation."""
+    return list(rules.lawful_decisions(request.requester_kind, request.purpose,
+                                       open_conviction(request, recommendation)))
+
+
+@dataclass(frozen=True)
+class DecisionPreview:
+    """What a decision will do, for its confirmation page: the document it issues, whether it departs from
+    the recommendation, and whether it waits for a second reviewer (Q-OVERRIDE)."""
+
+    document: str
+    departs: bool
+    discloses_more: bool
+
+
+def preview_decision(request: QueryRequest, decision: str, disclosed_ids=()) -> DecisionPreview:
+    """Reads ``request.recommendation`` as the caller left it (review() makes it fresh); writes nothing."""
+    recommendation = request.recommendation or {}
+    recommended = recommendation.get("recommendation")
+    recommended_ids = sorted(int(i) for i in recommendation.get("disclosed") or ())
+    chosen = sorted(int(i) for i in disclosed_ids)
+    more = bool(recommended) and rules.discloses_more(recommended, recommended_ids, decision, chosen)
+    return DecisionPreview(document=rules.document_of_decision(request.requester_kind, decision),
+                           departs=decision != recommended or chosen != recommended_ids, discloses_more=more)
+
+
 def _locked(request: QueryRequest) -> QueryRequest:
     return (QueryRequest.objects.select_for_update(of=("self",))
             .select_related("agency", "legal_basis", "requester_agency", "requester_user").get(pk=request.pk))
@@ -272,6 +323,7 @@ def decide_query(request: QueryRequest, *, reviewer, decision: str, reason: str 
     _guard(permissions.can_decide(reviewer, request, today))
     if decision not in Outcome.values:
         raise QueryError(gettext_noop("Choose a decision."))
+    _guard(lawful_decision(request, decision))  # before the records are read: a forged choice stops here
     records = list(records_of(request.subject_index))
     recommendation = recommend_for(request, records)
     candidates = {d.pk: d for d in disclosable(request, recommendation.to_dict(), records)}
@@ -287,15 +339,7 @@ def decide_query(request: QueryRequest, *, reviewer, decision: str, reason: str 
                                           "disclose can be named."))
         if not chosen and recommendation.recommendation != Outcome.PERMIT:
             raise QueryError(gettext_noop("A permit names the records it discloses."))
-    if request.requester_kind in rules.PERSONS and decision == Outcome.PERMIT:
-        raise QueryError(gettext_noop("A person is answered with a certificate or a refusal notice."))
-    if request.requester_kind not in rules.PERSONS and decision == Outcome.ISSUE_CERTIFICATE:
-        raise QueryError(gettext_noop("A unit or a judicial organ is answered with a notification letter."))
-    if (request.requester_kind in rules.PERSONS and request.purpose == "certificate" and decision == Outcome.REFUSE
-            and not recommendation.open_records):
-        # The refusal notice states that the person has a criminal record: with no open conviction it would
-        # state one that sealing hides (Q-DOCS: a refusal never reveals a sealed record).
-        raise QueryError(gettext_noop("The person has no open conviction: a certificate cannot be refused."))
+    _guard(lawful_decision(request, decision, open_conviction=bool(recommendation.open_records)))
     departs = decision != recommendation.recommendation or chosen != sorted(recommendation.disclosed)
     if departs and not permissions.reason_has_substance(reason):
         raise QueryError(gettext_noop("You depart from the recommendation: write why, in at least ten characters."))

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from .forms import (
     ObjectionForm,
     UndertakingForm,
 )
-from .models import Outcome, QueryStatus, RequesterKind
+from .models import DocumentKind, Outcome, QueryStatus, RequesterKind
 
 VIEW = "queries.view_queryrequest"
 
@@ -81,9 +82,12 @@ def request_create(request):
 
 def _decision_form(query, view, data=None):
     recommendation = view.recommendation
-    initial = {"decision": recommendation.get("recommendation"), "disclosed": recommendation.get("disclosed", [])}
+    decisions = services.lawful_choices(query, recommendation)  # Q-DOCS: only the lawful decisions are offered
+    suggested = recommendation.get("recommendation")
+    initial = {"decision": suggested if suggested in decisions else None,
+               "disclosed": recommendation.get("disclosed", [])}
     return DecisionForm(data, candidates=view.candidates, judicial=query.requester_kind == RequesterKind.JUDICIAL,
-                        initial=initial)
+                        requester=query.requester_kind, decisions=decisions, initial=initial)
 
 
 @login_required
@@ -138,8 +142,16 @@ def request_decide(request, pk):
         return redirect("queries:request_detail", pk=query.pk)
     form = _decision_form(query, view, request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a decision."))
+        if "decision" in form.errors and request.POST.get("decision") in Outcome.values:
+            # a decision Q-DOCS does not allow this requester (a forged choice): the service's own words
+            refusal = services.lawful_decision(query, request.POST["decision"],
+                                               open_conviction=services.open_conviction(query, view.recommendation))[1]
+            messages.error(request, _(refusal or "Choose a decision."))
+        else:
+            messages.error(request, _("Choose a decision."))
         return redirect("queries:request_detail", pk=query.pk)
+    if request.POST.get("confirm") != "1":  # the first POST only shows what the decision will do
+        return _confirm_decision(request, query, form)
     try:
         decided = services.decide_query(
             query, reviewer=request.user, decision=form.cleaned_data["decision"],
@@ -164,6 +176,60 @@ def request_decide(request, pk):
     return redirect("queries:request_detail", pk=query.pk)
 
 
+def _confirm_decision(request, query, form):
+    """The confirmation of a decision: the decision, the document it issues, to whom, and the records it names.
+    The records listed are the reviewer's own choice among those the review page showed (Q-INTAKE); this page
+    is another view of them and is logged like that page (services.review)."""
+    today = timezone.localdate()
+    data = form.cleaned_data
+    decision = data["decision"]
+    view = services.review(query, user=request.user, today=today) if data.get("disclosed") else None
+    labels = dict(view.candidates) if view else {}
+    chosen = [labels[int(i)] for i in data.get("disclosed") or () if int(i) in labels]
+    preview = services.preview_decision(query, decision, data.get("disclosed") or ())
+    context = {
+        "query": query,
+        "decision_label": dict(Outcome.choices)[decision],
+        "decision": decision,
+        "document_label": dict(DocumentKind.choices)[preview.document],
+        "recipient": query.requester_organisation or query.requester_name,
+        "chosen": chosen,
+        "preview": preview,
+        "reason": data.get("reason") or "",
+        "access_days": data.get("access_days"),
+        "action_url": reverse("queries:request_decide", args=[query.pk]),
+        "posted": [(name, value) for name in ("decision", "reason", "access_days")
+                   if (value := request.POST.get(name)) not in (None, "")]
+        + [("disclosed", value) for value in request.POST.getlist("disclosed")],
+    }
+    return render(request, "queries/request_decide_confirm.html", context)
+
+
+def _confirm_approval(request, query, today):
+    """The second reviewer's approval lets a departure take effect: the same confirmation as a decision's."""
+    ok, reason = permissions.can_approve(request.user, query, today)
+    view = services.review(query, user=request.user, today=today) if ok else None
+    if view is None:
+        messages.error(request, _(reason or "Only a reviewer of the receiving agency decides this request."))
+        return redirect("queries:request_detail", pk=query.pk)
+    labels = dict(view.candidates)
+    preview = services.preview_decision(query, query.decision, query.named_records)
+    return render(request, "queries/request_decide_confirm.html", {
+        "query": query,
+        "decision_label": query.get_decision_display(),
+        "decision": query.decision,
+        "document_label": dict(DocumentKind.choices)[preview.document],
+        "recipient": query.requester_organisation or query.requester_name,
+        "chosen": [labels.get(i, str(i)) for i in query.named_records],
+        "preview": preview,
+        "reason": query.decision_reason,
+        "access_days": query.access_days,
+        "approving": True,
+        "action_url": reverse("queries:request_approve", args=[query.pk]),
+        "posted": [("action", ApprovalForm.APPROVE)],
+    })
+
+
 @login_required
 @permission_required("queries.decide_queryrequest", raise_exception=True)
 @require_POST
@@ -174,6 +240,8 @@ def request_approve(request, pk):
     if not form.is_valid():
         messages.error(request, _("Approve or reject the decision."))
         return redirect("queries:request_detail", pk=query.pk)
+    if form.cleaned_data["action"] == ApprovalForm.APPROVE and request.POST.get("confirm") != "1":
+        return _confirm_approval(request, query, today)
     try:
         if form.cleaned_data["action"] == ApprovalForm.APPROVE:
             services.approve_decision(query, approver=request.user, today=today, now=now)

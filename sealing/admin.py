@@ -1,10 +1,15 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import VersionedPolicyAdmin
 
+from . import permissions, selectors
 from .models import Charge, SealingFile, SealingPolicy, SweepFailure, SweepRun
+from .policy import same_as_in_force
 
 
 @admin.register(Charge)
@@ -16,12 +21,71 @@ class ChargeAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "article", "article_zh")
 
 
+class SealingPolicyForm(forms.ModelForm):
+    """A new version needs a reason and the day it takes effect, and must change something."""
+
+    class Meta:
+        model = SealingPolicy
+        fields = "__all__"
+        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("note", "effective_from"):
+            if name in self.fields:
+                self.fields[name].required = True
+        if "effective_from" in self.fields:
+            self.fields["effective_from"].help_text = _("Decisions taken from this day on use this version.")
+
+    def clean(self):
+        data = super().clean()
+        as_of = data.get("effective_from")
+        newest = SealingPolicy.objects.order_by("-version").first()
+        if as_of and newest is not None and newest.effective_from and as_of < newest.effective_from:
+            # versions take effect in the order they are published (policy.current_policy_version)
+            self.add_error("effective_from", _("A new version takes effect on or after the newest version's "
+                                               "date (%(date)s).") % {"date": newest.effective_from.isoformat()})
+        if as_of and not self.errors and same_as_in_force(data, as_of):
+            raise forms.ValidationError(_("Identical to the version in force: not saved."), code="identical")
+        return data
+
+
 @admin.register(SealingPolicy)
 class SealingPolicyAdmin(VersionedPolicyAdmin):
-    """Policy versions are added, never edited: each decision keeps the version it used."""
+    """Policy versions are added, never edited: each decision keeps the version it used. Only a policy
+    administrator at the provincial level publishes one (permissions.can_publish_policy)."""
 
-    list_display = ("label", "mode", "micro_definition", "light_max_months", "juvenile_seal_within_days",
-                    "created_at", "created_by", "note")
+    form = SealingPolicyForm
+    change_form_template = "admin/sealing/sealingpolicy/change_form.html"
+    list_display = ("label", "effective_from", "mode", "micro_definition", "light_max_months",
+                    "juvenile_seal_within_days", "created_at", "created_by", "note")
+
+    def has_add_permission(self, request):
+        return permissions.can_publish_policy(request.user)[0]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        ok, reason = permissions.can_publish_policy(request.user)
+        if not ok:  # said, not a bare 403: the district's administrator learns who publishes
+            messages.error(request, _(reason))
+            if self.has_view_permission(request):
+                return redirect("admin:sealing_sealingpolicy_changelist")
+            raise PermissionDenied(_(reason))
+        return super().add_view(request, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["status_counts"] = selectors.file_counts_by_status()
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.pop("effective_from", None)  # each version says its own day
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        ok, reason = permissions.can_publish_policy(request.user)
+        if not ok:
+            raise PermissionDenied(reason)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(SealingFile)

@@ -152,7 +152,7 @@ def _observation_ending(rng, fake, charges, clerks, today, first_number: int) ->
     final from the day after the end, RULES.md A-MODE)."""
     code, _district, _slug, _prefix, court_code = DISTRICTS[0]
     clerk = clerks[(code, Agency.Kind.COURT)]
-    policy = current_policy_version()
+    policy = current_policy_version(today)
     for n, end in enumerate((today, today + dt.timedelta(days=1))):
         sentence = observation_facts(end, policy)
         offense = sentence["judgment_effective_date"] - dt.timedelta(days=90)

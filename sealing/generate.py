@@ -204,7 +204,7 @@ class Generator:
         self.as_of = as_of
         self.rng = random.Random(seed)
         self.run = run
-        self.policy = current_policy_version()
+        self.policy = current_policy_version(as_of)
         self.rules_policy = self.policy.to_policy()
         names = MICRO + LIGHT + SERIOUS + EXCLUDED
         self.charges = {c.name: c for c in Charge.objects.filter(name__in=names)}

@@ -297,8 +297,11 @@ class SealingPolicy(models.Model):
         _("days for a holding agency to seal its copy after receiving the sealing notice"), default=3)
     notice_delivery_days = models.PositiveSmallIntegerField(
         _("days within which a sealing notice must be received"), default=3)
-    note = models.CharField(_("reason for this version"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("in force since"), auto_now_add=True)
+    note = models.CharField(_("reason for this version"), max_length=200)
+    # The first day decisions are taken under this version (policy.current_policy_version). Empty only on the
+    # versions code creates (the RULES.md defaults, tests): in force whatever the date. The admin requires it.
+    effective_from = models.DateField(_("in force from"), null=True)
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("created by"),

@@ -150,6 +150,20 @@ def can_seal_notice(user, notice, today: dt.date) -> tuple[bool, str]:
     return OK
 
 
+def can_publish_policy(user) -> tuple[bool, str]:
+    """Publish a version of the sealing policy, which governs every agency of the installation: only a policy
+    administrator of an agency at the provincial level (GB/T 2260 region XX0000) — not a district's or a
+    city's, and not an account of no agency."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active \
+            or not user.has_perm("sealing.add_sealingpolicy"):
+        return _no(gettext_noop("Only a policy administrator publishes a sealing policy version."))
+    agency = getattr(user, "agency", None)
+    if agency is None or agency.region.level != "province":
+        return _no(gettext_noop("The sealing policy governs the whole installation: only a policy administrator at "
+                                "the provincial level publishes a version."))
+    return OK
+
+
 def can_run_sweep(user) -> tuple[bool, str]:
     if not user.has_perm("sealing.add_sweeprun"):
         return _no(gettext_noop("Only an administrator starts a sweep."))

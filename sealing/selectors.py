@@ -200,7 +200,7 @@ from dataclasses import dataclass  # noqa: E402  (this section's own imports, ke
 from django.db.models import Case as CaseWhen, IntegerField, Value, When  # noqa: E402
 
 from .models import NoticeBasis, RecordSeal, SealingNotice  # noqa: E402
-from .rules.files import copy_overdue, covers_record, seal_overdue, undelivered  # noqa: E402
+from .rules.files import copy_overdue, covers_record, own_seal_deadline, seal_overdue, undelivered  # noqa: E402
 
 
 def notices_for(user) -> QuerySet:
@@ -289,13 +289,37 @@ def notice_deadline(notice, today: dt.date) -> Deadline:
     return Deadline(date=notice.deadline, done=notice.copy_sealed_at is not None, today=today)
 
 
+def seal_deadline(file: SealingFile, agency_id, today: dt.date) -> Deadline | None:
+    """The date by which ``agency_id`` must seal its copies of the file: its sealing notice's deadline, or for
+    the deciding agency J-WHEN's (rules.files.own_seal_deadline); None when no limit applies."""
+    notice = SealingNotice.objects.filter(sealing_file=file, to_agency_id=agency_id, withdrawn_at__isnull=True).first()
+    if notice is not None:
+        return notice_deadline(notice, today)
+    if file.defendant.case.agency_id != agency_id or file.policy is None:
+        return None
+    date = own_seal_deadline(regime=file.regime, seal_date=file.seal_date,
+                             within_days=file.policy.juvenile_seal_within_days)
+    return Deadline(date=date, done=False, today=today) if date else None
+
+
+def active_seals_by_agency(file: SealingFile) -> list[tuple[object, list[Record]]]:
+    """The copies an unsealing opens again: every agency's copies under an active seal of the file, by agency."""
+    by_agency: dict[int, tuple[object, list]] = {}
+    seals = (file.seals.filter(lifted_at__isnull=True).select_related("record__holding_agency")
+             .order_by("record__holding_agency__name", "record_id"))
+    for seal in seals:
+        agency = seal.record.holding_agency
+        by_agency.setdefault(agency.pk, (agency, []))[1].append(seal.record)
+    return list(by_agency.values())
+
+
 def notice_undelivered(notice, today: dt.date) -> bool:
     """J-WHEN-RECEIPT: not received within the policy's days of sending (rules.files.undelivered)."""
     from .policy import current_policy_version
 
     if notice.withdrawn_at is not None:
         return False
-    days = (notice.sealing_file.policy or current_policy_version()).notice_delivery_days
+    days = (notice.sealing_file.policy or current_policy_version(today)).notice_delivery_days
     return undelivered(sent_on=notice.sent_on, received_on=notice.received_on, today=today, days=days)
 
 
@@ -447,3 +471,13 @@ def seal_matrix(file: SealingFile, today: dt.date) -> list[MatrixRow]:
                               sealed_copies=sealed_by.get(agency_id, 0), sealed_at=last_seal.get(agency_id),
                               state="open" if open_by.get(agency_id) else "sealed"))
     return rows
+
+
+def file_counts_by_status() -> list[tuple[str, str, int]]:
+    """(status, its label, how many files) for every status, now: what a policy change could move."""
+    from django.db.models import Count
+
+    from .models import FileStatus
+
+    counts = dict(SealingFile.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    return [(value, label, counts.get(value, 0)) for value, label in FileStatus.choices]

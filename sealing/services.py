@@ -265,7 +265,7 @@ class DeferredWrites:
 
     def current_policy(self):
         if self._policy is None:
-            self._policy = current_policy_version()
+            self._policy = current_policy_version(self.as_of)
         return self._policy
 
     def rules_policy(self, policy):
@@ -327,7 +327,7 @@ def _evaluate_file(defendant, *, as_of, user, adopt_current_policy, reason, file
     if file.policy_id and not adopt_current_policy:
         policy = file.policy
     else:
-        policy = writes.current_policy() if writes is not None else current_policy_version()
+        policy = writes.current_policy() if writes is not None else current_policy_version(as_of)
     rules = writes.rules_policy(policy) if writes is not None else policy.to_policy()
     decision = evaluate(facts if facts is not None else facts_for(defendant), rules, as_of)
     target = decision.status

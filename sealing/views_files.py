@@ -123,16 +123,43 @@ def file_open(request, pk):
 @login_required
 @permission_required("sealing.seal_record", raise_exception=True)
 def file_seal(request, pk):
+    """Two steps: the button posts here and gets the confirmation naming the copies, the agency and the deadline;
+    the confirmation posts again with ``confirm`` and the copies are sealed."""
     file = _file(request, pk)  # another agency's file is a 404 whatever the method
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    today = timezone.localdate()
+    if request.POST.get("confirm") != "1":
+        return _confirm_seal(request, file, today)
     try:
-        count = services.seal_file(file, user=request.user, today=timezone.localdate())
+        count = services.seal_file(file, user=request.user, today=today)
     except services.SealingError as exc:
         messages.error(request, _(str(exc)))
     else:
         messages.success(request, _("%(count)s record copies of your agency sealed.") % {"count": count})
     return redirect("sealing:file_detail", pk=file.pk)
+
+
+def _confirm_seal(request, file, today):
+    user = request.user
+    copies = services.open_copies_to_seal(file, user.agency_id)
+    ok, reason = permissions.can_seal(user, file, today, open_own_copies=len(copies))
+    if not ok:
+        messages.error(request, _(reason))
+        return redirect("sealing:file_detail", pk=file.pk)
+    deadline = selectors.seal_deadline(file, user.agency_id, today)
+    values = {"count": len(copies), "agency": user.agency}
+    summary = _("%(count)s record copies held by %(agency)s will be sealed.") % values
+    if deadline is not None and deadline.overdue:
+        summary = " ".join([summary, _("The sealing deadline (%(date)s) passed %(days)s days ago.") % {
+            "date": deadline.date.isoformat(), "days": deadline.days_overdue}])
+    elif deadline is not None and deadline.date is not None:
+        summary = " ".join([summary, _("The sealing deadline is %(date)s (%(days)s days left).") % {
+            "date": deadline.date.isoformat(), "days": deadline.days_left}])
+    return render(request, "sealing/file_seal_confirm.html", {
+        "file": file, "case": file.defendant.case, "person": disclosure.Gate(user).person(file.defendant),
+        "copies": copies, "summary": summary, "overdue": bool(deadline and deadline.overdue),
+    })
 
 
 @login_required
@@ -164,6 +191,14 @@ def file_unseal(request, pk):
         return render(request, "403.html", {"reason": _(reason)}, status=403)
     grounds = [(g, f"{g} · {_(services.UNSEAL_GROUNDS[g])}") for g in unseal_grounds(file.regime)]
     form = UnsealForm(request.POST or None, grounds=grounds)
+    if request.method == "POST" and form.is_valid() and request.POST.get("confirm") != "1":
+        # the form's first POST shows what unsealing will do; only the confirmed POST unseals
+        ground = form.cleaned_data["ground"]
+        return render(request, "sealing/file_unseal_confirm.html", {
+            "file": file, "case": file.defendant.case, "person": disclosure.Gate(request.user).person(file.defendant),
+            "ground": ground, "ground_text": _(services.UNSEAL_GROUNDS[ground]),
+            "document": form.cleaned_data["document"].strip(), "by_agency": selectors.active_seals_by_agency(file),
+        })
     if request.method == "POST" and form.is_valid():
         try:
             services.unseal_file(file, user=request.user, **form.cleaned_data)

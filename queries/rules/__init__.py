@@ -11,7 +11,7 @@ InputError, the JSON readers, `zh`), imported from `sealing.rules` (DESIGN.md "L
 Modules: `facts` (vocabularies, RecordInfo, BasisInfo, QueryFacts, QueryDecision), `policy`
 (DeadlinePolicy), `deadlines` (Q-DEADLINE, working days), `person` (Q-CERT, Q-CERT-OPEN,
 Q-SELF-PURPOSE), `judicial` (Q-JUD, Q-JUD-GENERAL), `unit` (Q-UNIT-NOBASIS, Q-UNIT-RELEVANT,
-Q-UNIT-OPEN, J-NONPROS-SCOPE), `docs` (Q-DOCS `document_for`, Q-SCOPE), `override` (Q-OVERRIDE
+Q-UNIT-OPEN, J-NONPROS-SCOPE), `docs` (Q-DOCS `document_for`, `lawful_decisions`, `unlawful_decision`, Q-SCOPE), `override` (Q-OVERRIDE
 `discloses_more`), `engine` (`recommend`), `jsonio` (`parse_query`, `evaluate_payload`).
 
 The trace reads in this order: the requester/purpose rule (Q-CERT, Q-CERT-OPEN, Q-SELF-PURPOSE,
@@ -64,7 +64,23 @@ from .deadlines import (
     weekday_calendar,
     working_day_on_or_after,
 )
-from .docs import SRC_DOCS, SRC_SCOPE, STATEMENTS, document_for, q_docs, q_scope
+from .docs import (
+    NOT_A_DECISION,
+    ORGAN_CERTIFICATE,
+    ORGAN_DECISIONS,
+    PERSON_DECISIONS,
+    PERSON_PERMIT,
+    REFUSAL_REVEALS_SEAL,
+    SRC_DOCS,
+    SRC_SCOPE,
+    STATEMENTS,
+    document_for,
+    document_of_decision,
+    lawful_decisions,
+    q_docs,
+    q_scope,
+    unlawful_decision,
+)
 from .engine import recommend
 from .facts import (
     AGENCY_ZH,
@@ -135,6 +151,11 @@ __all__ = [
     "MEASURES",
     "MIN_YEAR",
     "MPS_RULES",
+    "NOT_A_DECISION",
+    "ORGAN_CERTIFICATE",
+    "ORGAN_DECISIONS",
+    "PERSON_DECISIONS",
+    "PERSON_PERMIT",
     "PERSONS",
     "PURPOSES",
     "PURPOSE_ZH",
@@ -142,6 +163,7 @@ __all__ = [
     "RECORD_KEYS",
     "RECORD_KINDS",
     "RECORD_STATUSES",
+    "REFUSAL_REVEALS_SEAL",
     "REQUESTERS",
     "REQUESTER_ZH",
     "REQUEST_KEYS",
@@ -176,9 +198,11 @@ __all__ = [
     "deadline_source",
     "discloses_more",
     "document_for",
+    "document_of_decision",
     "evaluate_payload",
     "is_overdue",
     "j_nonpros_scope",
+    "lawful_decisions",
     "json_ready",
     "parse_queries",
     "parse_query",
@@ -195,6 +219,7 @@ __all__ = [
     "q_unit_relevant",
     "recommend",
     "relevant_records",
+    "unlawful_decision",
     "weekday_calendar",
     "working_day_on_or_after",
     "zh",

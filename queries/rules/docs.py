@@ -69,6 +69,54 @@ def document_for(requester: str, purpose: str, outcome: str, disclosed_any: bool
     return "notification_letter", "listed_records"
 
 
+# Q-DOCS: why a decision has no lawful document for the request (error codes; the caller words them).
+NOT_A_DECISION = "not_a_decision"
+PERSON_PERMIT = "person_permit"  # a person gets a certificate or a refusal notice, never records
+ORGAN_CERTIFICATE = "organ_certificate"  # a unit or a judicial organ gets a 查询告知函, never a certificate
+REFUSAL_REVEALS_SEAL = "refusal_reveals_seal"  # refusing a certificate with no open conviction states a sealed one
+
+# The decisions each requester kind may be answered with (Q-DOCS): to a person the certificate (无犯罪记录证明)
+# or the refusal notice; to a unit or a judicial organ the notification letter (查询告知函) — permit,
+# "no record" or refusal. `answer_no_record` to a person is the certificate itself, so it is not offered twice.
+PERSON_DECISIONS = ("issue_certificate", "refuse")
+ORGAN_DECISIONS = ("permit", "answer_no_record", "refuse")
+
+
+def unlawful_decision(requester: str, purpose: str, decision: str, open_conviction: bool | None = None) -> str | None:
+    """Q-DOCS: None when ``decision`` answers this request with the document the MPS 2021 query rules name,
+    else the error code saying why not. ``open_conviction`` (whether the person has an open conviction; None
+    when unknown) matters only to a person's certificate request: refusing it with none would issue a
+    refusal notice whose only ground is a sealed record (a refusal never states that one exists)."""
+    if requester not in REQUESTERS:
+        raise ValueError(f"unknown requester {requester!r}")
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown purpose {purpose!r}")
+    if decision not in RECOMMENDATIONS:
+        return NOT_A_DECISION
+    if requester in PERSONS:
+        if decision not in PERSON_DECISIONS:
+            return PERSON_PERMIT if decision == "permit" else NOT_A_DECISION
+        if decision == "refuse" and purpose == "certificate" and open_conviction is False:
+            return REFUSAL_REVEALS_SEAL
+        return None
+    if decision not in ORGAN_DECISIONS:
+        return ORGAN_CERTIFICATE
+    return None
+
+
+def lawful_decisions(requester: str, purpose: str, open_conviction: bool | None = None) -> tuple[str, ...]:
+    """Q-DOCS: the decisions a reviewer may take on this request, in the order the form offers them."""
+    candidates = PERSON_DECISIONS if requester in PERSONS else ORGAN_DECISIONS
+    return tuple(d for d in candidates if unlawful_decision(requester, purpose, d, open_conviction) is None)
+
+
+def document_of_decision(requester: str, decision: str) -> str:
+    """Q-DOCS: the kind of document a lawful decision issues (its statement depends on what is listed)."""
+    if requester in PERSONS:
+        return "refusal_notice" if decision == "refuse" else "certificate"
+    return "notification_letter"
+
+
 def q_scope(facts: QueryFacts, disclosed: list, open_listed: Iterable = ()) -> TraceStep:
     """Q-SCOPE: on every permit — only the listed records, with purpose, scope of use and confidentiality."""
     open_listed = list(open_listed)

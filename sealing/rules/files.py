@@ -52,6 +52,14 @@ def seal_overdue(*, regime: str | None, status: str | None, seal_date: dt.date |
     return (today - seal_date).days > within_days
 
 
+def own_seal_deadline(*, regime: str | None, seal_date: dt.date | None, within_days: int) -> dt.date | None:
+    """J-WHEN: the last day for the deciding agency to seal its own copies of a juvenile record — ``within_days``
+    after the seal date (the day seal_overdue starts to say 应封未封). None for an adult file: no such limit."""
+    if regime != "juvenile" or seal_date is None:
+        return None
+    return seal_date + dt.timedelta(days=within_days)
+
+
 def facts_overdue(facts_due: dt.date | None, today: dt.date) -> bool:
     return facts_due is not None and facts_due < today
 

@@ -58,6 +58,7 @@ def test_employer_request_permitted_and_person_gets_clean_certificate(page, log_
     page.click("[data-testid=undertaking-form] button[type=submit]")
     page.wait_for_selector("[data-testid=undertaking] p")
     page.click("[data-testid=decision-form] button[type=submit]")
+    page.click("[data-testid=confirm-decide]")  # the decision happens only once confirmed
     page.wait_for_selector("[data-testid=decision]")
     with page.expect_download() as download_info:
         page.click("[data-testid=download]")
@@ -82,6 +83,7 @@ def test_employer_request_permitted_and_person_gets_clean_certificate(page, log_
     page.click("[data-testid=requests] a")
     assert page.get_attribute("[data-testid=recommendation]", "data-code") == "issue_certificate"
     page.click("[data-testid=decision-form] button[type=submit]")
+    page.click("[data-testid=confirm-decide]")  # the decision happens only once confirmed
     with page.expect_download() as download_info:
         page.click("[data-testid=download]")
     certificate = pdf_text(open(download_info.value.path(), "rb").read())

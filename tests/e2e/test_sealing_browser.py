@@ -26,6 +26,7 @@ def test_clerk_reads_the_trace_and_seals(page, log_in, cast, transactional_db):
     assert page.inner_text("[data-testid=policy-version]") == "v1"
     assert page.inner_text("[data-testid=seal-date]") == "2024-06-01"
     page.click("[data-testid=seal-button]")
+    page.click("[data-testid=confirm-seal]")  # the seal happens only once confirmed
     page.wait_for_selector(".alert-success")
     assert "已封存" in page.inner_text("[data-testid=copies]")
 

@@ -119,7 +119,7 @@ def test_submitting_a_decision_logs_the_disclosure_not_another_view(cast, login)
     client.get(detail(query))
     assert reviewed().count() == 1
     client.post(reverse("queries:request_decide", args=[query.pk]),
-                {"decision": "permit", "disclosed": [case.defendants.get().pk], "reason": ""})
+                {"decision": "permit", "disclosed": [case.defendants.get().pk], "reason": "", "confirm": "1"})
     query.refresh_from_db()
     assert query.status == "decided"
     assert reviewed().count() == 1

@@ -124,7 +124,7 @@ def test_the_pages_offer_approval_only_to_a_second_reviewer(cast, login):
     query, theft = theft_only_request(cast)
     undertake(query, cast.clerk_a)
     response = login(cast.reviewer_a).post(reverse_decide(query), {"decision": "permit", "disclosed": [theft.pk],
-                                                                    "reason": REASON})
+                                                                    "reason": REASON, "confirm": "1"})
     assert response.status_code == 302
     query.refresh_from_db()
     assert query.status == QueryStatus.AWAITING_APPROVAL
@@ -133,7 +133,11 @@ def test_the_pages_offer_approval_only_to_a_second_reviewer(cast, login):
     approver = second_reviewer(cast)
     page = login(approver).get(detail(query)).content.decode()
     assert 'data-testid="approval-form"' in page and THEFT in page
-    login(approver).post(reverse_approve(query), {"action": "approve", "reason": ""})
+    confirmation = login(approver).post(reverse_approve(query), {"action": "approve", "reason": ""})
+    assert confirmation.status_code == 200 and THEFT in confirmation.content.decode()
+    query.refresh_from_db()
+    assert query.status == QueryStatus.AWAITING_APPROVAL  # nothing happens before the confirmation
+    login(approver).post(reverse_approve(query), {"action": "approve", "reason": "", "confirm": "1"})
     query.refresh_from_db()
     assert query.status == QueryStatus.DECIDED and query.approved_by == approver
 

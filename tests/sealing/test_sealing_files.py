@@ -216,6 +216,10 @@ def test_seal_button_seals_through_the_page(cast, login):
     file, record = juvenile_case(cast)
     client = login(cast.clerk_a)
     response = client.post(reverse("sealing:file_seal", args=[file.pk]))
+    assert response.status_code == 200 and 'data-testid="confirm-seal"' in response.content.decode()
+    record.refresh_from_db()
+    assert not hasattr(record, "seal")  # the first POST only asks for the confirmation
+    response = client.post(reverse("sealing:file_seal", args=[file.pk]), {"confirm": "1"})
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.seal.active

@@ -93,8 +93,8 @@ ROWS: dict[str, Row] = {
                                           policy_admin=403, auditor=403)),
     # each holder seals its own copies: the court and the police station; the POST is the action
     "sealing:file_seal": Row("file", each(403, clerk_a=405, clerk_b=404, police_x=405, police_y=404),
-                             post=each(403, clerk_a=Redirect("sealing:file_detail"), clerk_b=404,
-                                       police_x=Redirect("sealing:file_detail"), police_y=404)),
+                             post=each(403, clerk_a=Redirect("sealing:file_detail"), clerk_b=404,  # nothing left: said on the file
+                                       police_x=200, police_y=404)),  # the confirmation of what will be sealed
     "sealing:file_evaluate": Row("file", each(404, clerk_a=405, reviewer_a=405, supervisor_x=405, police_x=405),
                                  post=each(404, clerk_a=Redirect("sealing:file_detail"), reviewer_a=403,
                                            supervisor_x=403, police_x=403)),
