@@ -26,6 +26,7 @@ import os
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -337,6 +338,9 @@ def main() -> int:
         return 2
     import django
 
+    # the pages are measured without their static files (never collected for a benchmark): whitenoise's warning
+    # about the missing directory would only interleave with the figures
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     django.setup()
     import platform
 
