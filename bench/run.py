@@ -15,7 +15,10 @@ the supervision scan. Then, in this process:
    child's peak memory, then the same writes in hand-written SQL (bench/sweep.py) over as many files due the
    next day, and the peak memory of a sweep over a tenth of the files;
 3. single operations on the largest data set, each rolled back: sealing one file, deciding one query
-   request, rendering one certificate.
+   request, rendering one certificate;
+4. the case import (database ``<name>_bench_import``, bench/imports.py): ``--import-rows`` rows (10,000 and
+   100,000; 1,000 and 10,000 with ``--quick``) imported from XLSX by ``sealing.imports.apply_import`` in a child
+   process each: rows/s and the child's peak memory.
 """
 from __future__ import annotations
 
@@ -329,7 +332,9 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="keep a data set already generated at its size")
     parser.add_argument("--budget", type=float, default=None,
                         help="seconds per page at most (fewer requests for a page slower than that allows)")
-    parser.add_argument("--only", choices=["pages", "sweep", "operations"], action="append",
+    parser.add_argument("--import-rows", type=int, action="append", default=None,
+                        help="rows of the import benchmark (repeatable; default 10,000 and 100,000)")
+    parser.add_argument("--only", choices=["pages", "sweep", "operations", "import"], action="append",
                         help="run only these parts (repeatable)")
     parser.add_argument("--output", default=str(RESULTS))
     args = parser.parse_args()
@@ -349,7 +354,8 @@ def main() -> int:
     base = connection.settings_dict["NAME"]
     sizes = [args.small] if args.quick else [args.small, args.large]
     sweep_files = args.sweep_files or (10_000 if args.quick else 100_000)
-    parts = set(args.only or ["pages", "sweep", "operations"])
+    parts = set(args.only or ["pages", "sweep", "operations", "import"])
+    import_rows = sorted(args.import_rows or ([1_000, 10_000] if args.quick else [10_000, 100_000]))
     as_of = dt.date.today()
     results = Results()
     print(f"PostgreSQL {psql('SHOW server_version')}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
@@ -370,6 +376,10 @@ def main() -> int:
             single_operations(results, as_of, sizes[-1])
     if "sweep" in parts:
         sweep_figures(sweep_files, args.requests, results, f"{base}_bench_sweep")
+    if "import" in parts:
+        import imports as import_bench
+
+        import_bench.import_figures(import_rows, results, f"{base}_bench_import")
     results.write(Path(args.output))
     missed = [r["name"] for r in results.items if r["met"] is False]
     print(f"{len(results.items)} figures written to {args.output}; targets missed: {len(missed)}", flush=True)

@@ -1,6 +1,7 @@
 """Model fields whose database value is a Fernet token, never the plaintext."""
 from __future__ import annotations
 
+from cryptography.fernet import InvalidToken
 from django.db import models
 
 from . import crypto
@@ -49,3 +50,26 @@ class EncryptedCharField(EncryptedTextField):
         defaults.update(kwargs)
         defaults.pop("widget", None) if defaults.get("widget") is forms.Textarea else None
         return models.Field.formfield(self, **defaults)
+
+
+class EncryptedBinaryField(models.BinaryField):
+    """Bytes encrypted with the project's MultiFernet keys (common/crypto.py); not searchable, not editable."""
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if value is None:
+            return None
+        token = crypto.fernet().encrypt(bytes(value))
+        return super().get_db_prep_value(token, connection, prepared)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        try:
+            return crypto.fernet().decrypt(bytes(value))
+        except InvalidToken as exc:  # a key was removed before its rows were rotated
+            raise ValueError("cannot decrypt a binary field: its key is not in FIELD_ENCRYPTION_KEYS") from exc
+
+    def get_lookup(self, lookup_name):
+        if lookup_name not in {"isnull"}:
+            raise TypeError(f"EncryptedBinaryField does not support the '{lookup_name}' lookup")
+        return super().get_lookup(lookup_name)

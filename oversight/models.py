@@ -7,8 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from common.fields import EncryptedCharField, EncryptedTextField
-from queries.fields import EncryptedBinaryField
+from common.fields import EncryptedBinaryField, EncryptedCharField, EncryptedTextField
 
 from . import rules
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from common.fields import EncryptedCharField, EncryptedTextField
+from common.fields import EncryptedBinaryField, EncryptedCharField, EncryptedTextField
 
 
 class StatutoryMax(models.TextChoices):
@@ -726,3 +726,79 @@ class AccessLog(models.Model):
         verbose_name = _("sealed-content access")
         verbose_name_plural = _("sealed-content access log")
         ordering = ["-at", "-id"]
+
+
+class ImportJob(models.Model):
+    """One spreadsheet of cases uploaded by a clerk: the file (encrypted: it holds names and ID numbers), its dry
+    run, the import and its summary. The plan keeps row, column and message of each error, never a cell's value.
+    The state moves only along ``ImportJob.TRANSITIONS``, through sealing/imports_jobs.py."""
+
+    class Mode(models.TextChoices):
+        WHOLE = "whole", _("the whole file")
+        VALID_ONLY = "valid_only", _("only the valid rows")
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("uploaded")
+        PLANNING = "planning", _("checking")
+        PLANNED = "planned", _("checked")
+        IMPORTING = "importing", _("importing")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("failed")
+        REFUSED = "refused", _("refused")
+
+    TRANSITIONS = {
+        State.UPLOADED: {State.PLANNING, State.PLANNED, State.REFUSED, State.FAILED},
+        State.PLANNING: {State.PLANNED, State.REFUSED, State.FAILED},
+        State.PLANNED: {State.IMPORTING, State.REFUSED, State.FAILED},
+        State.IMPORTING: {State.DONE, State.REFUSED, State.FAILED},
+        State.DONE: set(),
+        State.FAILED: set(),
+        State.REFUSED: set(),
+    }
+
+    agency = models.ForeignKey("accounts.Agency", verbose_name=_("agency"), on_delete=models.PROTECT,
+                               related_name="import_jobs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    file_name = models.CharField(_("file name"), max_length=200)
+    data = EncryptedBinaryField(_("file"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    background = models.BooleanField(_("run by the task queue"), default=False)
+    mode = models.CharField(_("import"), max_length=12, choices=Mode.choices, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.UPLOADED)
+    as_of = models.DateField(_("evaluated as of"))
+    total_rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    errors = models.JSONField(_("errors (row, column, message)"), default=list, blank=True)
+    # the first rows to create and to change, as JSON: names and values, so encrypted like the file
+    preview = EncryptedTextField(_("rows to create and to change (first ones)"), blank=True)
+    progress_done = models.PositiveIntegerField(_("rows done"), default=0)
+    progress_total = models.PositiveIntegerField(_("rows in all"), null=True, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    planned_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("import started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["data", "preview", "progress_done", "progress_total"])
+
+    class Meta:
+        verbose_name = _("case import")
+        verbose_name_plural = _("case imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["agency", "-created_at"], name="importjob_agency_created")]
+
+    def __str__(self):
+        return f"{self.file_name} · {self.get_state_display()}"
+
+    def can_move_to(self, state) -> bool:
+        return state in self.TRANSITIONS[self.state]
+
+    @property
+    def percent(self) -> int:
+        if self.state in {self.State.DONE, self.State.PLANNED}:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)

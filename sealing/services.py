@@ -43,11 +43,13 @@ def _save(obj, reason: str, user=None) -> None:
     obj.save()
 
 
-def find_or_create_person(*, name: str, id_number: str = "", birth_date: dt.date | None = None, user=None) -> Person:
+def find_or_create_person(*, name: str, id_number: str = "", birth_date: dt.date | None = None, user=None,
+                          reason: str | None = None) -> Person:
     """The person with this ID number (found by its blind index), or a new one.
 
     Without an ID number every entry is a new person: names are not unique. The name of a person with a
-    hidden file is never changed here: that would change the facts of a sealed file.
+    hidden file is never changed here: that would change the facts of a sealed file. ``reason`` (an import
+    naming its file and row) replaces the history reasons given here.
     """
     if id_number:
         parsed = parse_id_number(id_number)
@@ -56,13 +58,13 @@ def find_or_create_person(*, name: str, id_number: str = "", birth_date: dt.date
         if person is None:
             person = Person(id_number=parsed.number, id_number_index=index, birth_date=parsed.birth_date, sex=parsed.sex)
             person.name = name
-            _save(person, gettext_noop("person entered"), user)
+            _save(person, reason or gettext_noop("person entered"), user)
         elif person.name != name and not _has_hidden_file(person):
             person.name = name
-            _save(person, gettext_noop("name corrected at case entry"), user)
+            _save(person, reason or gettext_noop("name corrected at case entry"), user)
         return person
     person = Person(name=name, id_number="", id_number_index=None, birth_date=birth_date, sex="")
-    _save(person, gettext_noop("person entered (no ID number)"), user)
+    _save(person, reason or gettext_noop("person entered (no ID number)"), user)
     return person
 
 
@@ -83,61 +85,65 @@ def _apply(obj, data: dict, fields) -> None:
 
 
 @transaction.atomic
-def create_case(*, user, case_data: dict, defendants: list[dict], today: dt.date) -> Case:
-    """Enter a case with its defendants, as the clerk's agency; decisions as of ``today``."""
+def create_case(*, user, case_data: dict, defendants: list[dict], today: dt.date, reason: str | None = None) -> Case:
+    """Enter a case with its defendants, as the clerk's agency; decisions as of ``today``. ``reason``, when
+    given (an import naming its file and row), is the history reason of every row written."""
     case = Case(agency=user.agency, created_by=user)
     _apply(case, case_data, CASE_FIELDS)
-    _save(case, gettext_noop("case entered"), user)
+    _save(case, reason or gettext_noop("case entered"), user)
     for position, data in enumerate(defendants, start=1):
-        add_defendant(user=user, case=case, data=data, position=position, today=today)
+        add_defendant(user=user, case=case, data=data, position=position, today=today, reason=reason)
     return case
 
 
 @transaction.atomic
-def update_case(*, user, case: Case, case_data: dict, today: dt.date) -> Case:
+def update_case(*, user, case: Case, case_data: dict, today: dt.date, reason: str | None = None) -> Case:
     _guard(permissions.can_change_case(user, case))
     _apply(case, case_data, CASE_FIELDS)
-    _save(case, gettext_noop("case details corrected"), user)
+    _save(case, reason or gettext_noop("case details corrected"), user)
     for defendant in case.defendants.all():
         evaluate_file(defendant, as_of=today, user=user, reason=gettext_noop("re-evaluated after corrected facts"))
     return case
 
 
 @transaction.atomic
-def add_defendant(*, user, case: Case, data: dict, today: dt.date, position: int | None = None) -> Defendant:
+def add_defendant(*, user, case: Case, data: dict, today: dt.date, position: int | None = None,
+                  reason: str | None = None) -> Defendant:
     person = find_or_create_person(
-        name=data["name"], id_number=data.get("id_number") or "", birth_date=data.get("birth_date"), user=user
+        name=data["name"], id_number=data.get("id_number") or "", birth_date=data.get("birth_date"), user=user,
+        reason=reason,
     )
     if position is None:
         position = (case.defendants.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     defendant = Defendant(case=case, person=person, position=position)
     _apply(defendant, data, DEFENDANT_FIELDS)
-    _save(defendant, gettext_noop("defendant entered"), user)
+    _save(defendant, reason or gettext_noop("defendant entered"), user)
     defendant.charges.set(data.get("charges", []))
     evaluate_file(defendant, as_of=today, user=user)
     return defendant
 
 
 @transaction.atomic
-def update_defendant(*, user, defendant: Defendant, data: dict, today: dt.date) -> Defendant:
+def update_defendant(*, user, defendant: Defendant, data: dict, today: dt.date, reason: str | None = None) -> Defendant:
     """Correct a defendant's facts; refused while the file is hidden (unseal first)."""
     defendant = Defendant.objects.select_for_update().select_related("case", "person").get(pk=defendant.pk)
     _guard(permissions.can_change_facts(user, defendant))
     current = defendant.person
     new_id = normalize_id_number(data.get("id_number") or "")
     if new_id and new_id != current.id_number:
-        defendant.person = find_or_create_person(name=data["name"], id_number=new_id, user=user)
+        defendant.person = find_or_create_person(name=data["name"], id_number=new_id, user=user, reason=reason)
     elif not new_id and current.id_number:
-        defendant.person = find_or_create_person(name=data["name"], birth_date=data.get("birth_date"), user=user)
+        defendant.person = find_or_create_person(name=data["name"], birth_date=data.get("birth_date"), user=user,
+                                                 reason=reason)
     else:
         changed = current.name != data["name"] or (not new_id and current.birth_date != data.get("birth_date"))
         if changed:
             current.name = data["name"]
             if not new_id:
                 current.birth_date = data.get("birth_date")
-            _save(current, gettext_noop("person details corrected"), user)
+            _save(current, reason or gettext_noop("person details corrected"), user)
     _apply(defendant, data, DEFENDANT_FIELDS)
-    _save(defendant, gettext_noop("defendant details corrected"), user)
+    _save(defendant, reason or gettext_noop("defendant details corrected"), user)
     if "charges" in data:
         defendant.charges.set(data["charges"])
     evaluate_file(defendant, as_of=today, user=user, reason=gettext_noop("re-evaluated after corrected facts"))
@@ -145,11 +151,11 @@ def update_defendant(*, user, defendant: Defendant, data: dict, today: dt.date) 
 
 
 @transaction.atomic
-def create_record(*, user, case: Case, data: dict) -> Record:
+def create_record(*, user, case: Case, data: dict, reason: str | None = None) -> Record:
     """Register the clerk's agency's copy of a record of the case."""
     record = Record(case=case, holding_agency=user.agency, created_by=user)
     _apply(record, data, RECORD_FIELDS)
-    _save(record, gettext_noop("record copy registered"), user)
+    _save(record, reason or gettext_noop("record copy registered"), user)
     return record
 
 

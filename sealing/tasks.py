@@ -173,3 +173,17 @@ def _drop_connections() -> None:
 def expire_permits() -> int:
     """Take back read access to sealed records whose permit has run out."""
     return services.expire_permits(now=timezone.now())
+
+
+@shared_task(name="sealing.run_import", ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+def run_import(job_id: int, as_of: str | None = None) -> None:
+    """Check or import one uploaded spreadsheet, whichever the job waits for (imports_jobs.process_job): a job
+    checked (waiting for the clerk) or finished is left as it is, so a redelivered task does nothing. ``as_of``
+    is the date the view gave the job, which the job keeps and the import uses. A failure marks the job failed."""
+    from . import imports_jobs
+
+    _drop_connections()
+    try:
+        imports_jobs.process_job(job_id, before_failure=_drop_connections)
+    finally:
+        _drop_connections()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_files, views_observation, views_sweeps
+from . import views, views_files, views_imports, views_observation, views_sweeps
 from . import views_notices  # the agencies' sealing notices
 
 app_name = "sealing"
@@ -8,6 +8,13 @@ app_name = "sealing"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("new/", views.case_create, name="case_create"),
+    path("export/", views_imports.case_export, name="case_export"),
+    path("import/", views_imports.import_upload, name="import_upload"),
+    path("import/template/", views_imports.import_template, name="import_template"),
+    path("import/<int:pk>/", views_imports.import_detail, name="import_detail"),
+    path("import/<int:pk>/progress/", views_imports.import_progress, name="import_progress"),
+    path("import/<int:pk>/confirm/", views_imports.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/errors/", views_imports.import_errors, name="import_errors"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/edit/", views.case_edit, name="case_edit"),
     path("<int:pk>/defendants/add/", views.defendant_form, name="defendant_add"),

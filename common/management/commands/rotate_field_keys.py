@@ -12,8 +12,7 @@ from django.db import connection, transaction
 from audit.models import AuditKind
 from audit.services import record_security_event
 from common import crypto
-from common.fields import EncryptedTextField
-from queries.fields import EncryptedBinaryField
+from common.fields import EncryptedBinaryField, EncryptedTextField
 
 BATCH = 500
 
