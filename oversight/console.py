@@ -459,19 +459,44 @@ class RegionGroup:
         return self.region.name
 
 
-def region_groups(agencies, top: Region) -> dict[int, RegionGroup]:
+class RegionTree:
+    """Every region, read once per request (a country has a few thousand): what lies below a region and which of
+    a region's children an agency lies in, without a query per level."""
+
+    def __init__(self):
+        self.regions = {r.pk: r for r in Region.objects.all()}
+        self.children: dict[int | None, list[int]] = defaultdict(list)
+        for region in self.regions.values():
+            self.children[region.parent_id].append(region.pk)
+
+    def below(self, pk: int) -> list[int]:
+        """The region and every region under it."""
+        found, frontier = [pk], [pk]
+        while frontier:
+            frontier = [child for parent in frontier for child in self.children.get(parent, ())]
+            found.extend(frontier)
+        return found
+
+    def child_towards(self, top: int, pk: int) -> int | None:
+        """The child of ``top`` on the way down to region ``pk``; None for ``top`` itself or a region outside it."""
+        while pk in self.regions and pk != top:
+            parent = self.regions[pk].parent_id
+            if parent == top:
+                return pk
+            pk = parent
+        return None
+
+
+def region_groups(agencies, top: Region, tree: RegionTree) -> dict[int, RegionGroup]:
     """agency id -> the group of the region right below ``top`` the agency lies in (at any depth). Agencies of
     ``top`` itself have no group: they keep rows of their own."""
-    regions = {r.pk: r for r in Region.objects.filter(pk__in=top.descendant_ids())}
     groups: dict[int, RegionGroup] = {}
     found: dict[int, RegionGroup] = {}
     for agency in agencies:
-        region_id = agency.region_id
-        while region_id in regions and regions[region_id].parent_id != top.pk and region_id != top.pk:
-            region_id = regions[region_id].parent_id
-        if region_id not in regions or region_id == top.pk:
+        child = tree.child_towards(top.pk, agency.region_id)
+        if child is None:
             continue
-        group = groups.setdefault(region_id, RegionGroup(region=regions[region_id]))
+        group = groups.setdefault(child, RegionGroup(region=tree.regions[child]))
         group.agencies += 1
         found[agency.pk] = group
     return found

@@ -34,7 +34,6 @@ from sealing.models import AccessAction, AccessLog
 
 from . import console, rules
 from .models import Rule
-from .permissions import supervised_region_ids
 from .selectors import findings_for
 from .views import supervisor_required
 
@@ -55,32 +54,29 @@ class ConsoleFilterForm(forms.Form):
     last = BoundedDateField(label=gettext_lazy("to month"), required=False, input_formats=MONTH_FORMATS,
                             widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))
 
-    def __init__(self, *args, agencies, regions, own_region_id=None, today: dt.date, **kwargs):
+    def __init__(self, *args, agencies, regions, tree, own_region_id=None, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
         self.fields["agency"].queryset = agencies
-        self.today = today
-        self._offer_agencies(agencies, regions, own_region_id)
+        self.today, self.tree = today, tree
+        self._offer_agencies(agencies, own_region_id)
 
-    def _offer_agencies(self, agencies, regions, own_region_id) -> None:
+    def _offer_agencies(self, agencies, own_region_id) -> None:
         """The agency list offers the agencies of the region chosen (all of the supervised ones are valid): a
         province's five hundred agencies are chosen city by city, as the tables are summed."""
-        region = None
-        if self.is_bound:
-            region_id = common_validation.pk_or_none(self.data.get("region"))
-            region = regions.filter(pk=region_id).first() if region_id else None
-        if region is not None:
-            offered = agencies.filter(region_id__in=region.descendant_ids())
+        listed = list(agencies)
+        region_id = common_validation.pk_or_none(self.data.get("region")) if self.is_bound else None
+        if region_id is not None and region_id in self.tree.regions:
+            allowed = set(self.tree.below(region_id))
         elif own_region_id is not None:
-            offered = agencies.filter(region_id=own_region_id)
+            allowed = {own_region_id}
         else:
-            offered = agencies
+            allowed = None
         chosen = common_validation.pk_or_none(self.data.get("agency")) if self.is_bound else None
-        if chosen:
-            offered = offered | agencies.filter(pk=chosen)
+        offered = [a for a in listed if allowed is None or a.region_id in allowed or a.pk == chosen]
         field = self.fields["agency"]
-        field.widget.choices = [("", field.empty_label)] + [(a.pk, str(a)) for a in offered.distinct()]
-        if offered.count() < agencies.count():
+        field.widget.choices = [("", field.empty_label)] + [(a.pk, str(a)) for a in offered]
+        if len(offered) < len(listed):
             field.help_text = gettext_lazy("Choose a region to list its agencies.")
 
     def clean(self):
@@ -107,7 +103,7 @@ class ConsoleFilterForm(forms.Form):
         if self._chosen("agency") is not None:
             return scope.filter(pk=self._chosen("agency").pk)
         if self._chosen("region") is not None:
-            return scope.filter(region_id__in=self._chosen("region").descendant_ids())
+            return scope.filter(region_id__in=self.tree.below(self._chosen("region").pk))
         return scope
 
     def rolled_up_below(self, own_region):
@@ -152,16 +148,18 @@ def _console_data(request):
     user = request.user
     today = timezone.localdate()
     scope = console.scope_agencies(user).select_related("region")
-    regions = Region.objects.filter(pk__in=supervised_region_ids(user)).order_by("code")
-    form = ConsoleFilterForm(request.GET or None, agencies=scope, regions=regions, today=today,
-                             own_region_id=user.agency.region_id if user.agency_id else None)
+    tree = console.RegionTree()
+    own_region_id = user.agency.region_id if user.agency_id else None
+    regions = Region.objects.filter(pk__in=tree.below(own_region_id) if own_region_id else []).order_by("code")
+    form = ConsoleFilterForm(request.GET or None, agencies=scope, regions=regions, tree=tree, today=today,
+                             own_region_id=own_region_id)
     period = form.period()
     agencies = form.agencies(scope)
     monthly = console.monthly(agencies, period, as_of=today)
     totals = console.month_totals(monthly, period)
     ids = list(agencies.values_list("pk", flat=True))
     return {
-        "form": form, "today": today, "period": period, "agencies": agencies,
+        "form": form, "today": today, "period": period, "agencies": agencies, "tree": tree,
         "monthly": monthly, "totals": totals, "chart": console.stacked_bars(totals),
         "now_rows": console.as_of_state(agencies, as_of=today),
         "overdue": list(console.overdue_notices(ids, as_of=today)[:DRILL_DOWN_ROWS]),
@@ -180,9 +178,9 @@ def _roll_up(data, user, query) -> None:
     """On the page (the export keeps every agency), the agencies of each region below the one shown are summed
     into one row per region, each linking to the console filtered to that region."""
     top = data["form"].rolled_up_below(user.agency.region if user.agency_id else None)
-    if top is None:
-        return
-    groups = console.region_groups(data["agencies"], top)
+    if top is None or not data["tree"].children.get(top.pk):
+        return  # one agency chosen, or a region with none below it: the agencies' own rows
+    groups = console.region_groups(data["agencies"], top, data["tree"])
     if not groups:
         return
     for key in ("monthly", "now_rows", "notice_rows"):
