@@ -49,6 +49,7 @@ class World:
     objection: object | None
     users: dict
     sweep: object | None = None
+    import_job: object | None = None
 
 
 def _query_desk(world_cast):
@@ -104,7 +105,26 @@ def world(cast):
               police_x=police_x, query=None, objection=None, users=users)
     w.query, w.objection = _query_desk(cast)
     w.sweep = _sweep_run(w)
+    w.import_job = _import_job(w)
     return w
+
+
+def _import_job(w):
+    """Agency A's checked import of a one-row file about another, open person, whose charge is misspelt: its pages
+    (preview, errors, progress, confirmation) must tell nothing of the sealed person."""
+    from sealing import imports, imports_jobs, spreadsheet
+
+    values = {"case_number": "（2024）粤0104刑初88号", "offense_date": "2023-05-06", "name": "路人乙",
+              "id_number": make_id_number("440104", dt.date(1990, 1, 3), 92), "charges": "抢劫",
+              "disposition": dict(spreadsheet.choice_labels("disposition"))["sentenced"],
+              "sentence_kind": dict(spreadsheet.choice_labels("sentence_kind"))["fixed_term"],
+              "sentence_months": "48", "judgment_effective_date": "2024-03-01"}
+    data = spreadsheet.table_bytes([[values.get(c.key, "") for c in spreadsheet.COLUMNS]], "csv")
+    clerk = w.users["clerk_a"]
+    plan = imports.plan_import(data, "案件.csv", user=clerk, today=TODAY)
+    assert plan.counts["error"] == 1  # 抢劫 → 抢劫罪?
+    return imports_jobs.create_checked_job(user=clerk, file_name="案件.csv", data=data, as_of=TODAY, plan=plan,
+                                           now=dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.timezone.utc))
 
 
 def _sweep_run(w):
@@ -243,6 +263,13 @@ URLS = {
     "sealing:sweep_start": None,
     "sealing:sweep_detail": lambda w: {"pk": w.sweep.pk},
     "sealing:sweep_progress": lambda w: {"pk": w.sweep.pk},
+    "sealing:case_export": None,
+    "sealing:import_upload": None,
+    "sealing:import_template": None,
+    "sealing:import_detail": lambda w: {"pk": w.import_job.pk},
+    "sealing:import_progress": lambda w: {"pk": w.import_job.pk},
+    "sealing:import_confirm": lambda w: {"pk": w.import_job.pk},
+    "sealing:import_errors": lambda w: {"pk": w.import_job.pk},
     "queries:request_list": None,
     "queries:request_create": None,
     "queries:request_detail": lambda w: {"pk": w.query.pk},
@@ -294,6 +321,10 @@ SEARCHES = {
     "sealing:notice_seal": lambda w: ["?scope=all", "?scope=overdue",
                                       "?" + "&".join(f"notice={n.pk}" for n in w.file.notices.all())],
     "sealing:charge_list": lambda w: ["?q=盗窃"],
+    # the export of the case list, searched by the sealed person's ID number and case number (CSV: the XLSX body
+    # is zipped, the text checks would see nothing in it)
+    "sealing:case_export": lambda w: ["?format=csv", "?format=xlsx", f"?format=csv&id_number={w.id_number}",
+                                      f"?format=csv&case_number={NUMBER}"],
     "queries:request_list": lambda w: ["?tab=decided", "?tab=objections"],
     "oversight:finding_list": lambda w: ["?state=all", "?rule=S-UNDELIVERED", "?source=scan&triage=pending"],
     "oversight:instrument_list": lambda w: ["?state=open", "?kind=recommendation&escalated=1"],

@@ -32,7 +32,19 @@ OBJECT_URLS = {
     "service_reject": lambda case, record: {"pk": _service_entry(case).pk},
     "event_edit": lambda case, record: {"pk": _event(case).pk},
     "event_withdraw": lambda case, record: {"pk": _event(case).pk},
+    "import_detail": lambda case, record: {"pk": _import_job(case).pk},
+    "import_progress": lambda case, record: {"pk": _import_job(case).pk},
+    "import_confirm": lambda case, record: {"pk": _import_job(case).pk},
+    "import_errors": lambda case, record: {"pk": _import_job(case).pk},
 }
+
+
+def _import_job(case):
+    """An import of agency A, checked: agency B's clerk finds no such job."""
+    from sealing.models import ImportJob
+
+    return ImportJob.objects.create(agency=case.agency, created_by=case.created_by, file_name="a.csv", data=b"x",
+                                    sha256="0" * 64, size=1, as_of=dt.date(2026, 6, 1), state=ImportJob.State.PLANNED)
 
 
 def _service_entry(case):

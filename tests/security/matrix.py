@@ -158,6 +158,7 @@ KWARGS = {
     "record": lambda w: {"pk": w.record.pk},
     "file": lambda w: {"pk": w.file.pk},
     "notice": lambda w: {"pk": w.notice.pk},
+    "import_job": lambda w: {"pk": w.import_job.pk},
     "event": lambda w: {"pk": w.event.pk},
     "service_entry": lambda w: {"pk": w.service_entry.pk},
     "sweep": lambda w: {"pk": w.sweep.pk},

@@ -112,6 +112,17 @@ ROWS: dict[str, Row] = {
 
     # --- sealing: notices (the sealed file's notice to the police station of region X) ---------------------
     "sealing:notice_inbox": Row(None, each(200, reviewer_a=403, reviewer_b=403, policy_admin=403, auditor=403)),
+    "sealing:case_export": Row(None, CASEWORK),
+    "sealing:import_upload": Row(None, CLERKS_ONLY),
+    "sealing:import_template": Row(None, CLERKS_ONLY),
+    # agency A's checked import (one row in error): its clerks only; another agency's clerk finds no such job
+    "sealing:import_detail": Row("import_job", each(403, clerk_a=200, clerk_b=404, police_x=404, police_y=404)),
+    "sealing:import_progress": Row("import_job", each(403, clerk_a=200, clerk_b=404, police_x=404, police_y=404)),
+    "sealing:import_errors": Row("import_job", each(403, clerk_a=200, clerk_b=404, police_x=404, police_y=404)),
+    "sealing:import_confirm": Row("import_job", each(403, clerk_a=405, clerk_b=404, police_x=404, police_y=404),
+                                  # a bare POST asks for the whole file, which its error refuses: back to the job
+                                  post=each(403, clerk_a=Redirect("sealing:import_detail"), clerk_b=404,
+                                            police_x=404, police_y=404)),
     "sealing:notice_seal": Row(None, CLERKS_ONLY),  # each clerk's own notices to seal
     "sealing:notice_detail": Row("notice", each(403, clerk_a=200, clerk_b=404, supervisor_x=200, supervisor_y=404,
                                                 police_x=200, police_y=404)),

@@ -18,7 +18,7 @@ from sealing import services
 from sealing.identity import make_id_number
 from sealing.models import RecordKind
 from tests.cast import TODAY, defendant_data, enter_case, make_cast
-from tests.test_sealed_walk import (BIRTH, NAME, NUMBER, SECRET, World, _event, _finding, _instrument,
+from tests.test_sealed_walk import (BIRTH, NAME, NUMBER, SECRET, World, _event, _finding, _import_job, _instrument,
                                     _query_desk, _reply_attachment, _service_entry, _sweep_run)
 
 # The pages' clock: after the supervision notice was issued (TODAY + 10) and replied to (TODAY + 12).
@@ -44,6 +44,7 @@ class MatrixWorld:
     instrument: object          # region X's recommendation to the police station, issued and replied to
     reply_attachment: object
     sweep: object               # an administrator's sweep run
+    import_job: object          # agency A's checked import of a one-row file (a misspelt charge: one error)
     open_id_number: str = ""
     sealed_id_number: str = ""
     secrets: list = field(default_factory=list)  # what a user of agency B / region Y must never read
@@ -91,6 +92,7 @@ def build_world() -> MatrixWorld:
                  id_number=sealed_id, police_x=police_x, query=None, objection=None, users=users)
     walk.query, walk.objection = _query_desk(cast)
     walk.sweep = _sweep_run(walk)
+    walk.import_job = _import_job(walk)
 
     from oversight.models import Finding, Instrument, ReplyAttachment
     from sealing.models import CommunityServiceEntry, ObservationEvent
@@ -105,6 +107,6 @@ def build_world() -> MatrixWorld:
         query=walk.query, attachment=walk.query.attachments.first(), objection=walk.objection,
         finding=finding, instrument=instrument,
         reply_attachment=ReplyAttachment.objects.get(pk=_reply_attachment(walk)["pk"]),
-        sweep=walk.sweep, open_id_number=open_id, sealed_id_number=sealed_id,
+        sweep=walk.sweep, import_job=walk.import_job, open_id_number=open_id, sealed_id_number=sealed_id,
         secrets=[NAME, sealed_id, SECRET[:8], OPEN_NAME, open_id],
     )
