@@ -33,9 +33,20 @@ def case_list(request):
     page = _page(request, filterset.qs.prefetch_related("defendants__person", "defendants__sealing_file"))
     gate = disclosure.Gate(request.user)
     gate.prefetch(d for case in page for d in case.defendants.all())  # a hidden co-defendant's permits, at once
-    rows = [{"case": case, "names": [gate.person(d).name for d in case.defendants.all()]} for case in page]
+    rows = [{"case": case, "defendants": [_listed_defendant(gate, d) for d in case.defendants.all()]} for case in page]
     template = "sealing/_case_rows.html" if request.htmx else "sealing/case_list.html"
     return render(request, template, {"filter": filterset, "page": page, "rows": rows})
+
+
+def _listed_defendant(gate, defendant) -> dict:
+    """A defendant on the case list: the name as the gate shows it and, unless masked, the file's sealing status
+    (a masked defendant's status would tell that the file is hidden)."""
+    view = gate.person(defendant)
+    file = getattr(defendant, "sealing_file", None)
+    if view.masked or file is None:
+        return {"name": view.name, "status": "", "style": ""}
+    return {"name": view.name, "status": file.get_status_display(),
+            "style": STATUS_STYLES.get(file.status, "secondary")}
 
 
 def _defendant_formset(request, case_form):

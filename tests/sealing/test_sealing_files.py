@@ -232,3 +232,17 @@ def test_juvenile_copy_is_overdue_after_three_days(cast, login):
     assert file.is_overdue(file.seal_date + dt.timedelta(days=4))
     page = login(cast.clerk_a).get(reverse("sealing:work_queue")).content.decode()
     assert 'class="table-danger"' in page
+
+
+def test_the_case_list_shows_each_defendants_status_but_never_a_masked_ones(cast, login):
+    """An adult robber (not eligible) and a juvenile co-defendant whose file is sealed: the list names the adult
+    with his status; the juvenile is masked and shows no status, which would tell that his file is hidden."""
+    case, _ = enter_case(cast.clerk_a, defendants=[defendant_data(name="成年甲", serial=1),
+                                                   defendant_data(name="少年乙", serial=2, **JUVENILE)])
+    statuses = {d.person.name: d.sealing_file.status for d in case.defendants.all()}
+    assert statuses == {"成年甲": FileStatus.NOT_ELIGIBLE, "少年乙": FileStatus.SEALED}
+    page = login(cast.clerk_a).get(reverse("sealing:case_list")).content.decode()
+    cell = page.split('data-testid="defendants">')[1].split("</td>")[0]
+    assert "成年甲" in cell and "不符合封存条件" in cell
+    assert "少年乙" not in cell and "少**" in cell
+    assert "已封存" not in cell and cell.count('class="badge') == 1
