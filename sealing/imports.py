@@ -18,12 +18,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext, gettext_lazy as _, gettext_noop
+from django.utils.translation import gettext, gettext_lazy as _
 
 from . import permissions, services
 from .casenumber import normalize_case_number
 from .forms import CaseForm, DefendantForm
-from .history import REASON, reason_display, reason_for  # noqa: F401  (re-exported)
+from .history import reason_for
 from .models import Case, Charge, Defendant, Record, SealingFile
 from .rules.validation import check_charges
 from .spreadsheet import (

@@ -22,8 +22,9 @@ from django.core.cache import cache
 from django.db import connection, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
+from . import permissions
 from .models import ImportJob
 
 log = logging.getLogger(__name__)
@@ -53,18 +54,9 @@ class ImportJobError(Exception):
     """A move the job's state does not allow (a second confirmation, a job already imported)."""
 
 
-def can_import(user) -> tuple[bool, str]:
-    """The clerks who enter cases import them: the same permission, and an agency to import them for."""
-    if not user.is_authenticated or not user.has_perm("sealing.add_case"):
-        return False, _("Only the clerks who enter cases may import them.")
-    if user.agency_id is None:
-        return False, _("Your account belongs to no agency: ask an administrator.")
-    return True, ""
-
-
 def jobs_for(user) -> QuerySet[ImportJob]:
     """The imports of the user's agency (no other agency's), newest first; the file's bytes are not loaded."""
-    if not can_import(user)[0]:
+    if not permissions.can_import_cases(user)[0]:
         return ImportJob.objects.none()
     return ImportJob.objects.filter(agency_id=user.agency_id).defer("data", "preview").select_related("created_by")
 
@@ -88,9 +80,9 @@ def _move(job: ImportJob, state: str, **fields) -> ImportJob:
 
 
 def create_job(*, user, file_name: str, data: bytes, as_of: dt.date, background: bool) -> ImportJob:
-    ok, reason = can_import(user)
+    ok, reason = permissions.can_import_cases(user)
     if not ok:
-        raise ImportJobError(str(reason))
+        raise ImportJobError(gettext(reason))
     job = ImportJob(agency_id=user.agency_id, created_by=user, file_name=PurePath(file_name).name[:200], data=data,
                     sha256=hashlib.sha256(data).hexdigest(), size=len(data), as_of=as_of, background=background)
     job._change_reason = "import uploaded"

@@ -40,6 +40,16 @@ def handles(user, case) -> bool:
     return user.agency_id is not None and user.agency_id == case.agency_id
 
 
+def can_import_cases(user) -> tuple[bool, str]:
+    """The clerks who enter cases import them (sealing/imports.py): the same permission, and an agency to import
+    them for."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("sealing.add_case"):
+        return _no(gettext_noop("Only the clerks who enter cases may import them."))
+    if user.agency_id is None:
+        return _no(gettext_noop("Your account belongs to no agency: ask an administrator."))
+    return OK
+
+
 def can_change_facts(user, defendant) -> tuple[bool, str]:
     """Correct a defendant's facts (or the case's): the handling agency, and never while the file is hidden."""
     if not user.has_perm("sealing.change_defendant") or not handles(user, defendant.case):

@@ -19,11 +19,11 @@ from django.utils.http import content_disposition_header
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import services as audit
 
-from . import imports_jobs, selectors, spreadsheet
+from . import imports_jobs, permissions, selectors, spreadsheet
 from .filters import CaseFilter
 from .models import FileStatus, ImportJob
 
@@ -56,10 +56,10 @@ class UploadForm(forms.Form):
 
 
 def _refused(request):
-    ok, reason = imports_jobs.can_import(request.user)
+    ok, reason = permissions.can_import_cases(request.user)
     if ok:
         return None
-    return render(request, "403.html", {"reason": str(reason)}, status=403)
+    return render(request, "403.html", {"reason": _(reason)}, status=403)
 
 
 def _upload_page(request, form, status=200):

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from sealing import imports, services
 from sealing.forms import CASE_NUMBER_ERRORS, ID_NUMBER_ERRORS
-from sealing.imports import ImportRefused, apply_import, error_file, plan_import, reason_display, reason_for
+from sealing.history import reason_display, reason_for
+from sealing.imports import ImportRefused, apply_import, error_file, plan_import
 from sealing.models import Case, Defendant, FileStatus, Record
 from tests.cast import TODAY, defendant_data, enter_case
 from tests.sealing.test_import_files import csv_file, id_number, row, xlsx_file
