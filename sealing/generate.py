@@ -214,11 +214,26 @@ class Generator:
         self.writer = Writer()
         self.now = timezone.now()
         self.case_serial = 0
+        self.case_counts: dict[tuple, int] = {}
         self.notice_serial = 0
         self.counts = {"cases": 0, "defendants": 0, "juveniles": 0, "records": 0, "hidden files": 0,
                        "copies sealed": 0, "notices": 0}
 
     # --- one defendant's facts ---------------------------------------------------------------------------------
+    def _case_number(self, region_code: str, year: int, by_prosecutor: bool) -> str:
+        """A number the case form accepts (sealing/casenumber.py), unique across runs: the district's court code
+        (粤0111) or a procuratorate named by it (粤零一一一检), and a sequence of the run's two digits and a
+        four-digit count per district, year and kind (a district enters some hundreds of cases a year)."""
+        key = (region_code, year, by_prosecutor)
+        count = self.case_counts[key] = self.case_counts.get(key, 0) + 1
+        if self.run > 99 or count > 9999:
+            raise ValueError("generate_cases: more runs or cases per district and year than case numbers can carry")
+        sequence = self.run * 10000 + count
+        if by_prosecutor:
+            issuer = "粤" + "".join("零一二三四五六七八九"[int(d)] for d in region_code[2:]) + "检刑不诉"
+            return f"{issuer}〔{year}〕{sequence}号"
+        return f"（{year}）粤{region_code[2:]}刑初{sequence}号"
+
     def _id_number(self, region_code: str, birth: dt.date) -> str:
         # each run has its own block of the three sequence digits, so runs never share a number
         key = (region_code, birth.toordinal())
@@ -278,8 +293,7 @@ class Generator:
             clerk = district.clerks[kind]
             year = min((offense + dt.timedelta(days=rng.randint(30, 200))).year, as_of.year)
             code = district.region.code
-            number = (f"{code}检刑不诉〔{year}〕G{self.run}-{self.case_serial}号" if by_prosecutor
-                      else f"（{year}）粤{code}刑初G{self.run}-{self.case_serial}号")
+            number = self._case_number(code, year, by_prosecutor)
             case = Case(id=next(case_ids), case_number=number, year=year, agency=agency, offense_date=offense,
                         created_by=clerk, summary="")
             cases.append(case)
