@@ -271,7 +271,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # keep a host busy for an hour without holding back the scans, the purge or the heartbeat. Every task is named
 # here (tests/test_settings_queues.py): beat sends them by name, and the routes apply to beat's sends too.
 FENGCUN_TASK_QUEUES = {
-    "sweep": ("sealing.sweep_files", "sealing.plan_sweep", "sealing.sweep_chunk", "sealing.resume_runs"),
+    # bulk work on the case files: the sweep, and a large import file (hours of writes at most, never urgent)
+    "sweep": ("sealing.sweep_files", "sealing.plan_sweep", "sealing.sweep_chunk", "sealing.resume_runs",
+              "sealing.run_import"),
     "oversight": ("oversight.scan", "oversight.remind_and_escalate", "queries.flag_overdue"),
     "maintenance": ("audit.purge", "sealing.expire_permits", "common.heartbeat"),
 }

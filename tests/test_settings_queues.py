@@ -29,7 +29,7 @@ def test_every_task_has_a_kind_and_every_route_a_task():
 
 @pytest.mark.parametrize("task, queue", [
     ("sealing.sweep_files", "sweep"), ("sealing.plan_sweep", "sweep"), ("sealing.sweep_chunk", "sweep"),
-    ("sealing.resume_runs", "sweep"),
+    ("sealing.resume_runs", "sweep"), ("sealing.run_import", "sweep"),
     ("oversight.scan", "oversight"), ("oversight.remind_and_escalate", "oversight"),
     ("queries.flag_overdue", "oversight"),
     ("audit.purge", "maintenance"), ("sealing.expire_permits", "maintenance"), ("common.heartbeat", "maintenance"),
