@@ -52,8 +52,7 @@ def update_rows(model, objs, fields, *, batch_size: int = 500) -> None:
 def write_history(model, objs, *, update: bool) -> None:
     """The history rows (django-simple-history) of objects just written in bulk, as ``save()`` would have
     written them: each with its own change reason (``_change_reason``) and user (``_history_user``, else the
-    request's), type "~" (``update``) or "+". On PostgreSQL one ``INSERT … SELECT`` from the rows per reason
-    and user (the rows hold what the objects hold: call it right after writing them); elsewhere
+    request's), type "~" (``update``) or "+". On PostgreSQL one ``INSERT … SELECT`` from the rows per user (the rows hold what the objects hold: call it right after writing them); elsewhere
     simple-history's ``bulk_history_create``."""
     objs = list(objs)
     if not objs:
@@ -63,7 +62,7 @@ def write_history(model, objs, *, update: bool) -> None:
         model.history.bulk_history_create(objs, update=update)
         return
     history = model.history.model
-    groups: dict[tuple[str, int | None], list] = {}
+    groups: dict[int | None, tuple[list, list]] = {}
     default_user = unset = object()
     for obj in objs:
         user = getattr(obj, "_history_user", unset)
@@ -71,21 +70,24 @@ def write_history(model, objs, *, update: bool) -> None:
             if default_user is unset:
                 default_user = history.get_default_history_user(obj)
             user = default_user
-        key = (get_change_reason_from_object(obj) or "", getattr(user, "pk", None))
-        groups.setdefault(key, []).append(obj.pk)
+        pks, reasons = groups.setdefault(getattr(user, "pk", None), ([], []))
+        pks.append(obj.pk)
+        reasons.append(get_change_reason_from_object(obj) or "")
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in history.tracked_fields)
+    names = [quote(field.column) for field in history.tracked_fields]
     extra = ", ".join(quote(name) for name in ("history_date", "history_change_reason", "history_type",
                                                 "history_user_id"))
     now = timezone.now()
     with connection.cursor() as cursor:
-        for (reason, user_id), pks in groups.items():
+        for user_id, (pks, reasons) in groups.items():
+            # each row with its own reason, in the objects' order, in one statement
             cursor.execute(
-                f"INSERT INTO {quote(history._meta.db_table)} ({columns}, {extra}) "
-                f"SELECT {columns}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote(model._meta.pk.column)} = ANY(%s)",
-                [now, reason, "~" if update else "+", user_id, pks])
-
+                f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(names)}, {extra}) "
+                f"SELECT {', '.join('t.' + name for name in names)}, %s, v.reason, %s, %s "
+                f"FROM {quote(model._meta.db_table)} AS t "
+                f"JOIN unnest(%s::bigint[], %s::text[]) WITH ORDINALITY AS v(pk, reason, n) "
+                f"ON t.{quote(model._meta.pk.column)} = v.pk ORDER BY v.n",
+                [now, "~" if update else "+", user_id, pks, reasons])
 
 
 def insert_rows(model, objs, *, batch_size: int = 500) -> None:

@@ -133,19 +133,34 @@ class CaseForm(forms.ModelForm):
             "offense_start_date": _("Only when the acts span a period: the date of the first act."),
         }
 
+    def __init__(self, *args, registered: dict[str, int] | None = None, **kwargs):
+        """``registered``: case number -> case id of the stored cases among numbers this form's is one of, read
+        by a caller checking many (the case import) instead of a query per form."""
+        super().__init__(*args, **kwargs)
+        self.registered = registered
+
     def clean_case_number(self):
         raw = self.cleaned_data["case_number"]
         try:
             number, year = parse_case_number(raw, max_year=today().year)
         except CaseNumberError as exc:
             raise forms.ValidationError(CASE_NUMBER_ERRORS[str(exc)], code="case_number") from exc
-        duplicates = Case.objects.filter(case_number=number)
-        if self.instance.pk:
-            duplicates = duplicates.exclude(pk=self.instance.pk)
-        if duplicates.exists():
+        if self.registered is not None:
+            taken = self.registered.get(number) not in (None, self.instance.pk)
+        else:
+            taken = Case.objects.filter(case_number=number).exclude(pk=self.instance.pk).exists()
+        if taken:
             raise forms.ValidationError(_("A case with this number is already registered."), code="duplicate")
         self.case_year = year
         return number
+
+    def validate_unique(self):
+        # the case number, the one unique column, was checked by clean_case_number, with its own message
+        exclude = self._get_validation_exclusions() | {"case_number"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as e:
+            self._update_errors(e)
 
     def clean(self):
         data = super().clean()
@@ -194,8 +209,11 @@ class DefendantForm(forms.Form):
     # Verified community-service hours are not typed here: they are the sum of the entries a second clerk
     # verified (sealing/observation.py).
 
-    def __init__(self, *args, offense_date=None, offense_start_date=None, **kwargs):
+    def __init__(self, *args, offense_date=None, offense_start_date=None, charges: dict | None = None, **kwargs):
+        """``charges``: the catalogue (id -> Charge), given by a caller checking many rows (the case import)."""
         super().__init__(*args, **kwargs)
+        if charges is not None:
+            self.fields["charges"].known = charges
         self.offense_date = offense_date
         self.offense_start_date = offense_start_date
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext, gettext_lazy as _
 
-from . import permissions, services
+from . import permissions, services, services_bulk
 from .casenumber import normalize_case_number
 from .forms import CaseForm, DefendantForm
 from .history import reason_for
@@ -34,6 +34,8 @@ from .spreadsheet import (
 PREVIEW_LIMIT = 200
 CASE_IDS_LIMIT = 1000
 PROGRESS_EVERY = 500
+WINDOW_CASES = 200  # cases read ahead, their stored cases read in one query
+BATCH_CASES = 200  # new cases written together (services_bulk); a batch that fails goes again case by case
 CASE_KEYS = ("case_number", "offense_start_date", "offense_date", "summary")
 PERSON_KEYS = ("name", "id_number", "birth_date")
 DEFENDANT_KEYS = ("charges", "disposition", "sentence_kind", "sentence_months", "suspended", "probation_months",
@@ -155,7 +157,8 @@ class _Choices:
 
 class _Catalogue:
     def __init__(self):
-        self.by_name = dict(Charge.objects.values_list("name", "pk"))
+        self.charges = Charge.objects.in_bulk()
+        self.by_name = {charge.name: pk for pk, charge in self.charges.items()}
         self.names_by_pk = {pk: name for name, pk in self.by_name.items()}
 
     def resolve(self, text: str) -> tuple[list[int], list[str]]:
@@ -228,6 +231,9 @@ class _Importer:
         self.case_ids: list[int] = []
         self._case_ids_seen: set[int] = set()
         self.writing_stopped = False
+        self.pending: list[tuple[list[_Row], dict]] = []  # new cases, validated, waiting for their batch
+        self.window: list[tuple[list[_Row], bool]] = []  # cases read, waiting to be checked together
+        self.stored: dict[str, Case] = {}  # the stored cases of the window's case numbers
 
     # the file, row by row
     def run(self, table) -> None:
@@ -242,12 +248,12 @@ class _Importer:
             done += 1
             key = normalize_case_number(values.get("case_number", ""))
             if group and (key != group_key or not key):  # a row without a case number is a case of its own
-                self.flush(group)
+                self.queue(group)
                 group = []
             if key and key in self.seen_cases and not group:
                 row = _Row(number, values)
                 row.error("case_number", MESSAGES["not_consecutive"])
-                self.finish_errors([row])
+                self.queue([row], failed=True)
             else:
                 group_key = key
                 group.append(_Row(number, values))
@@ -256,10 +262,29 @@ class _Importer:
             if self.progress is not None and done % PROGRESS_EVERY == 0:
                 self.progress(done, table.total_rows)
         if group:
-            self.flush(group)
+            self.queue(group)
+        self.check_window()
+        self.write_pending()
         self.plan.total_rows = done
         if self.progress is not None:
             self.progress(done, done)
+
+    def queue(self, rows: list[_Row], *, failed: bool = False) -> None:
+        """A case's rows, checked with the others of its window (their stored cases read at once)."""
+        self.window.append((rows, failed))
+        if len(self.window) >= WINDOW_CASES:
+            self.check_window()
+
+    def check_window(self) -> None:
+        window, self.window = self.window, []
+        numbers = {normalize_case_number(rows[0].text("case_number")) for rows, failed in window if not failed}
+        numbers.discard("")
+        self.stored = {case.case_number: case for case in Case.objects.filter(case_number__in=numbers)}
+        for rows, failed in window:
+            if failed:
+                self.finish_errors(rows)
+            else:
+                self.flush(rows)
 
     def flush(self, rows: list[_Row]) -> None:
         self.case_changed = False
@@ -291,14 +316,15 @@ class _Importer:
             if row.text("summary") != first.text("summary"):
                 row.error("summary", MESSAGES["case_differs"])
         number = normalize_case_number(first.text("case_number"))
-        existing = Case.objects.filter(case_number=number).first() if number else None
+        existing = self.stored.get(number)
         if existing is not None and existing.agency_id != self.user.agency_id:
             first.error("case_number", MESSAGES["other_agency"])
             return None, None
         data = {"case_number": first.text("case_number"),
                 "offense_start_date": date_text(first.text("offense_start_date")),
                 "offense_date": date_text(first.text("offense_date")), "summary": first.values.get("summary", "")}
-        form = CaseForm(data, instance=Case.objects.get(pk=existing.pk) if existing else None)
+        form = CaseForm(data, instance=Case.objects.get(pk=existing.pk) if existing else None,
+                        registered={n: case.pk for n, case in self.stored.items()})
         if not form.is_valid():
             for name, errors in form.errors.items():
                 for message in errors:
@@ -335,7 +361,7 @@ class _Importer:
             row.error("charges", message)
         data["charges"] = [str(pk) for pk in charge_ids]
         form = DefendantForm(data, offense_date=case_data.get("offense_date"),
-                             offense_start_date=case_data.get("offense_start_date"))
+                             offense_start_date=case_data.get("offense_start_date"), charges=self.catalogue.charges)
         valid = form.is_valid()
         _form_errors(row, form, skip=("charges",) if charge_messages else ())
         title, kind_text = row.text("record_title"), row.text("record_kind")
@@ -459,6 +485,42 @@ class _Importer:
 
     # writing, through the services
     def apply(self, rows: list[_Row], case_data: dict, existing) -> None:
+        if existing is None:  # a new case: written with others (services_bulk), in order
+            self.pending.append((rows, case_data))
+            if len(self.pending) >= BATCH_CASES:
+                self.write_pending()
+            return
+        self.write_pending()  # before a stored case is read again or a person looked up by the services
+        self.apply_one(rows, case_data, existing)
+
+    def write_pending(self) -> None:
+        pending, self.pending = self.pending, []
+        if not pending or self.writing_stopped:
+            return
+        batch = [services_bulk.NewCase(
+            case_data=case_data, reason=reason_for(self.filename, rows[0].number),
+            defendants=[services_bulk.NewDefendant(data=row.data, reason=reason_for(self.filename, row.number),
+                                                   record=row.record) for row in rows])
+            for rows, case_data in pending]
+        try:
+            with transaction.atomic():  # a savepoint: the batch is undone whole if one of its cases fails
+                services_bulk.create_cases(user=self.user, cases=batch, today=self.today)
+        except (services.SealingError, IntegrityError):
+            # one case failed (a person entered meanwhile by another import, say): each case again on its own,
+            # so that the error names its rows and the others are written
+            for rows, case_data in pending:
+                self.apply_one(rows, case_data, None)
+            return
+        for new in batch:
+            self.statuses.update(item.file.status for item in new.defendants)
+            self._remember(new.case)
+
+    def _remember(self, case: Case) -> None:
+        if case.pk not in self._case_ids_seen and len(self.case_ids) < CASE_IDS_LIMIT:
+            self._case_ids_seen.add(case.pk)
+            self.case_ids.append(case.pk)
+
+    def apply_one(self, rows: list[_Row], case_data: dict, existing) -> None:
         statuses: Counter = Counter()
         try:
             with transaction.atomic():  # a savepoint: a case that fails as a whole is skipped whole
@@ -472,9 +534,7 @@ class _Importer:
             self.finish_errors(rows)
             return
         self.statuses.update(statuses)
-        if case.pk not in self._case_ids_seen and len(self.case_ids) < CASE_IDS_LIMIT:
-            self._case_ids_seen.add(case.pk)
-            self.case_ids.append(case.pk)
+        self._remember(case)
 
     def _undo_counts(self, rows):
         for row in rows:

@@ -351,7 +351,30 @@ def _evaluate_file(defendant, *, as_of, user, adopt_current_policy, reason, file
         if file.hidden and file.notified_on is None:
             _seal_and_notify(file, as_of=as_of, user=user, writes=writes)
         return Evaluation(file, True)
-    file.status = target
+    set_decision(file, decision, policy, as_of=as_of, previous_status=previous_status, fresh=fresh, upcoming=upcoming)
+    if writes is not None and file.pk and target != FileStatus.REVOKED:
+        writes.save(file, reason, user)
+    else:
+        _save(file, reason, user)
+    if target == FileStatus.REVOKED and previous_status != FileStatus.REVOKED:
+        _lift_seals(file, gettext_noop("observation revoked: new intentional crime"), user)
+        notices.withdraw_open_notices(file, reason=gettext_noop("observation revoked: new intentional crime"), user=user)
+    if file.hidden:
+        _seal_and_notify(file, as_of=as_of, user=user, writes=writes)
+    return Evaluation(file, True)
+
+
+def set_decision(file: SealingFile, decision, policy, *, as_of: dt.date, previous_status: str | None, fresh=None,
+                 upcoming=None) -> None:
+    """Write the rules' decision on the file (not saved): its status and what goes with it, the policy version
+    it was decided under, the sweep's next date and the due date of missing facts. Every evaluation of a file
+    passes here (evaluate_file, the import's bulk entry)."""
+    if fresh is None:
+        fresh = decision.to_dict()
+    if upcoming is None:
+        upcoming = next_change(status=decision.status, seal_date=decision.seal_date,
+                               observation_start=decision.observation_start, observation_end=decision.observation_end)
+    file.status = decision.status
     file.regime = decision.regime or ""
     file.category = decision.category or ""
     file.eligible = decision.eligible
@@ -363,21 +386,11 @@ def _evaluate_file(defendant, *, as_of, user, adopt_current_policy, reason, file
     file.evaluated_at = timezone.now()
     file.evaluated_as_of = as_of
     file.next_change = upcoming
-    if target == FileStatus.UNDETERMINED:
+    if decision.status == FileStatus.UNDETERMINED:
         if previous_status != FileStatus.UNDETERMINED or file.facts_due is None:
             file.facts_due = as_of + dt.timedelta(days=policy.missing_facts_days)
     else:
         file.facts_due = None
-    if writes is not None and file.pk and target != FileStatus.REVOKED:
-        writes.save(file, reason, user)
-    else:
-        _save(file, reason, user)
-    if target == FileStatus.REVOKED and previous_status != FileStatus.REVOKED:
-        _lift_seals(file, gettext_noop("observation revoked: new intentional crime"), user)
-        notices.withdraw_open_notices(file, reason=gettext_noop("observation revoked: new intentional crime"), user=user)
-    if file.hidden:
-        _seal_and_notify(file, as_of=as_of, user=user, writes=writes)
-    return Evaluation(file, True)
 
 
 def _seal_and_notify(file, *, as_of, user, writes) -> None:

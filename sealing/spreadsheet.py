@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -225,7 +226,14 @@ class Table:
             sheet = book.worksheets[0]
             if sheet.max_row:
                 self.total_rows = max(sheet.max_row - 1, 0)
-            for number, row in enumerate(sheet.iter_rows(), start=1):
+            rows = enumerate(sheet.iter_rows(), start=1)
+            while True:
+                try:
+                    number, row = next(rows)
+                except StopIteration:
+                    break
+                except Exception as exc:  # a damaged sheet (its XML, a cell) found while reading it
+                    raise FileProblem("not_xlsx", _("This file cannot be read as an Excel workbook (.xlsx).")) from exc
                 texts = []
                 for index, cell in enumerate(row):
                     value = getattr(cell, "value", None)
@@ -314,9 +322,34 @@ def read_table(data: bytes, filename: str) -> Table:
         raise FileProblem("empty", _("The file is empty."))
     kind, encoding = _kind_of(data, filename)
     table = Table(data, kind, encoding=encoding)
-    for _row in table.raw_rows():  # formulas anywhere refuse the file at once; streamed, nothing kept
-        pass
+    if _may_hold_formulas(data, kind):
+        for _row in table.raw_rows():  # formulas anywhere refuse the file at once; streamed, nothing kept
+            pass
     return table
+
+
+# what a formula, or a text starting with "=", looks like in a worksheet's or the shared strings' XML (with or
+# without a namespace prefix): ``<f>``, ``<t>=…``, ``<v>=…``
+_FORMULA_XML = re.compile(rb"<(?:\w+:)?f[\s>/]|<(?:\w+:)?t(?:\s[^>]*)?>=|<(?:\w+:)?v>=")
+
+
+def _may_hold_formulas(data: bytes, kind: str) -> bool:
+    """False when the file surely holds no formula: no "=" in a CSV (neither UTF-8 nor GB18030 uses its byte
+    inside a character), nothing like one in the XML of a workbook's sheets and strings, read as a stream. Only
+    a file that may hold one is read cell by cell, to name the cell."""
+    if kind == "csv":
+        return b"=" in data
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for name in package.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")) and name != "xl/sharedStrings.xml":
+                continue
+            tail = b""
+            with package.open(name) as member:
+                while chunk := member.read(1 << 20):
+                    if _FORMULA_XML.search(tail + chunk):
+                        return True
+                    tail = chunk[-256:]
+    return False
 
 
 # --- writing ------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.utils import translation
 from openpyxl import load_workbook
 
-from sealing import imports, services
+from sealing import imports, services, services_bulk
 from sealing.forms import CASE_NUMBER_ERRORS, ID_NUMBER_ERRORS
 from sealing.history import reason_display, reason_for
 from sealing.imports import ImportRefused, apply_import, error_file, plan_import
@@ -362,7 +362,15 @@ def test_a_case_that_fails_while_written_is_skipped_whole_with_valid_only(cast, 
             raise services.SealingError("Only the handling agency corrects the facts of a case.")
         return real(**kwargs)
 
+    real_bulk = services_bulk.create_cases
+
+    def create_cases(**kwargs):  # the batch fails as a whole, then each case is written on its own
+        if any(item.data["name"] == "孙八" for new in kwargs["cases"] for item in new.defendants):
+            raise services.SealingError("Only the handling agency corrects the facts of a case.")
+        return real_bulk(**kwargs)
+
     monkeypatch.setattr(services, "add_defendant", add_defendant)
+    monkeypatch.setattr(services_bulk, "create_cases", create_cases)
     rows = [row(), row(案号=NUMBER_2, 姓名="钱七", 公民身份号码=id_number(41)),
             row(案号=NUMBER_2, 姓名="孙八", 公民身份号码=id_number(42))]
     result = english(apply_import, csv_file(rows), "cases.csv", user=cast.clerk_a, today=TODAY, valid_only=True)

@@ -208,3 +208,54 @@ def test_the_template_has_headers_an_example_drop_downs_and_the_catalogue(db):
     # the example row is a valid import row
     (_n, values), = list(read_table(template_xlsx(), "template.xlsx"))
     assert values["disposition"] == "判处刑罚" and values["offense_date"] == "2024-01-10"
+
+
+def _renamed_sheet_tags(data: bytes, old: bytes, new: bytes) -> bytes:
+    """The workbook with ``old`` replaced by ``new`` in its first sheet's XML (a writer that uses a namespace
+    prefix, say)."""
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(old, new)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def test_a_workbook_is_read_cell_by_cell_only_when_it_may_hold_a_formula():
+    from sealing.spreadsheet import _may_hold_formulas
+
+    assert not _may_hold_formulas(xlsx_file([row(), row()]), "xlsx")
+    assert _may_hold_formulas(xlsx_file([row()], raw={"E2": "=A2&B2"}), "xlsx")  # <f>
+    assert not _may_hold_formulas(csv_file([row()]), "csv")
+    assert _may_hold_formulas(csv_file([row(案情摘要="=1+1")]), "csv")
+    # a namespace prefix on the formula's tag is still a formula, refused naming its cell
+    main = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    prefixed = xlsx_file([row()], raw={"E2": "=A2&B2"})
+    for old, new in ((b"<f>", b"<x:f>"), (b"</f>", b"</x:f>"), (main, main + b" " + main.replace(b"xmlns", b"xmlns:x"))):
+        prefixed = _renamed_sheet_tags(prefixed, old, new)
+    assert _may_hold_formulas(prefixed, "xlsx")
+    refused = problem(prefixed, "cases.xlsx")
+    assert refused.code == "formula" and "E2" in str(refused.message)
+    # a text starting with "=" kept as an inline string (not a formula to Excel) is read cell by cell too
+    inline = _renamed_sheet_tags(xlsx_file([row()]), b'<c r="D2" t="inlineStr"><is><t>', b'<c r="D2" t="inlineStr"><is><t>=')
+    assert _may_hold_formulas(inline, "xlsx")
+    refused = problem(inline, "cases.xlsx")
+    assert refused.code == "formula" and "D2" in str(refused.message)
+
+
+def test_a_formula_in_a_later_row_of_an_xlsx_is_refused_naming_the_cell():
+    data = xlsx_file([row(), row(案情摘要="=1+1")])
+    from sealing.spreadsheet import _may_hold_formulas
+
+    assert _may_hold_formulas(data, "xlsx")
+    refused = problem(data, "cases.xlsx")
+    assert refused.code == "formula" and "D3" in str(refused.message)
+
+
+def test_a_workbook_whose_sheet_is_damaged_is_refused_not_a_server_error():
+    damaged = _renamed_sheet_tags(xlsx_file([row()]), b"<sheetData>", b"<sheetData><x:f>")
+    assert problem(damaged, "cases.xlsx").code == "not_xlsx"
