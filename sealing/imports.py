@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from array import array
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
+from heapq import merge
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext, gettext_lazy as _
@@ -35,6 +38,7 @@ PREVIEW_LIMIT = 200
 CASE_IDS_LIMIT = 1000
 PROGRESS_EVERY = 500
 WINDOW_CASES = 200  # cases read ahead, their stored cases read in one query
+ANALYZE_FIRST = 2000
 BATCH_CASES = 200  # new cases written together (services_bulk); a batch that fails goes again case by case
 CASE_KEYS = ("case_number", "offense_start_date", "offense_date", "summary")
 PERSON_KEYS = ("name", "id_number", "birth_date")
@@ -181,6 +185,31 @@ class _Catalogue:
         return [self.by_name[n] for n in names if n in self.by_name], messages
 
 
+class _SeenNumbers:
+    """The case numbers met so far in the file, kept small whatever its size: a 64-bit hash of each (two numbers
+    of one hash, one chance in 2**64 a pair, would refuse the second as a repeated case), the older ones in one
+    sorted array of 8 bytes each instead of a Python object each scattered over the heap."""
+
+    MERGE_AT = 4096
+
+    def __init__(self):
+        self.recent: set[int] = set()
+        self.merged = array("q")
+
+    def __contains__(self, number: str) -> bool:
+        key = hash(number)
+        if key in self.recent:
+            return True
+        at = bisect_left(self.merged, key)
+        return at < len(self.merged) and self.merged[at] == key
+
+    def add(self, number: str) -> None:
+        self.recent.add(hash(number))
+        if len(self.recent) >= self.MERGE_AT:
+            self.merged = array("q", merge(self.merged, sorted(self.recent)))
+            self.recent = set()
+
+
 # --- one case's rows ---------------------------------------------------------------------------------------
 
 @dataclass
@@ -226,7 +255,7 @@ class _Importer:
         self.plan = ImportPlan(source=filename)
         self.choices = _Choices()
         self.catalogue = _Catalogue()
-        self.seen_cases: set[str] = set()
+        self.seen_cases = _SeenNumbers()
         self.statuses: Counter = Counter()
         self.case_ids: list[int] = []
         self._case_ids_seen: set[int] = set()
@@ -234,6 +263,8 @@ class _Importer:
         self.pending: list[tuple[list[_Row], dict]] = []  # new cases, validated, waiting for their batch
         self.window: list[tuple[list[_Row], bool]] = []  # cases read, waiting to be checked together
         self.stored: dict[str, Case] = {}  # the stored cases of the window's case numbers
+        self.written = 0  # defendants written in batches; the tables' statistics refreshed at 2,000, 8,000, …
+        self.analyze_at = ANALYZE_FIRST
 
     # the file, row by row
     def run(self, table) -> None:
@@ -514,6 +545,10 @@ class _Importer:
         for new in batch:
             self.statuses.update(item.file.status for item in new.defendants)
             self._remember(new.case)
+        self.written += sum(len(new.defendants) for new in batch)
+        if self.written >= self.analyze_at:
+            services_bulk.refresh_statistics()
+            self.analyze_at *= 4
 
     def _remember(self, case: Case) -> None:
         if case.pk not in self._case_ids_seen and len(self.case_ids) < CASE_IDS_LIMIT:

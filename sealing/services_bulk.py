@@ -6,8 +6,10 @@ The same rows, the same history (each row with its own reason: the file and row 
 law: the persons are found by their ID number's blind index or entered, with encrypted names and ID numbers;
 each defendant is evaluated by the rules engine under the current policy version (``services.set_decision``);
 a file the rules hide at once (J-RETRO: a case closed long ago) gets its deciding agency's copies sealed and
-its notices sent (``notices.seal_and_notify_many``). The caller has validated every row with the forms and
-holds the transaction; a failure raises and the caller's savepoint undoes the batch.
+its notices sent (``notices.seal_and_notify_many``). One difference, to the good: the agency's record copy is
+registered before the file is evaluated, so a file hidden at once has that copy sealed at once (one by one, the
+copy comes after and waits for the sweep's backlog). The caller has validated every row with the forms and holds
+the transaction; a failure raises and the caller's savepoint undoes the batch.
 """
 from __future__ import annotations
 
@@ -18,11 +20,11 @@ from django.apps import apps
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from common.bulk import insert_rows, write_history
+from common.bulk import analyze, insert_rows, write_history
 from common.crypto import blind_index
 
 from .identity import parse_id_number
-from .models import HIDDEN_STATES, Case, Defendant, Person, Record, SealingFile
+from .models import HIDDEN_STATES, Case, Defendant, Person, Record, RecordSeal, SealingFile, SealingNotice
 from . import notices
 from .policy import current_policy_version
 from .rules import evaluate
@@ -164,3 +166,10 @@ def create_cases(*, user, cases: list[NewCase], today: dt.date) -> list[NewCase]
         file._loaded_status = file.status
     notices.seal_and_notify_many([f for f in files if f.hidden], as_of=today, user=user)
     return cases
+
+
+def refresh_statistics() -> None:
+    """The planner's statistics of every table create_cases writes and reads back (common.bulk.analyze): the
+    import calls it as the rows it has written grow (a new installation's first import fills empty tables)."""
+    analyze(Person, Case, Defendant, Defendant.charges.through, Defendant.history.model, Record, SealingFile,
+            RecordSeal, SealingNotice)

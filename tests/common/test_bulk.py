@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from common.bulk import update_rows, write_history
@@ -60,3 +61,35 @@ def test_insert_rows_writes_what_the_objects_hold_and_gives_them_their_keys(cast
         history = SealingNotice.history.get(id=notice.pk)
         assert (history.history_type, history.history_change_reason, history.serial) == (
             "+", "sealing notice sent", notice.serial)
+
+
+def test_write_history_keeps_each_objects_reason_and_order(cast):
+    ids = build_due_files(4, as_of=TODAY, court=cast.agency_a, user=cast.clerk_a)
+    files = list(SealingFile.objects.filter(pk__in=ids).order_by("-pk"))
+    for number, file in enumerate(files):
+        file._change_reason = f"reason {number}" if number != 2 else None
+        file._history_user = cast.clerk_a if number % 2 else None
+    write_history(SealingFile, files, update=True)
+    written = list(SealingFile.history.filter(id__in=ids, history_type="~").order_by("history_id")
+                   .values_list("id", "history_change_reason", "history_user_id"))
+    by_user = {None: [], cast.clerk_a.pk: []}
+    for pk, reason, user_id in written:
+        by_user[user_id].append((pk, reason))
+    # each user's rows in the objects' order, each with its own reason (none: empty)
+    assert by_user == {None: [(files[0].pk, "reason 0"), (files[2].pk, "")],
+                       cast.clerk_a.pk: [(files[1].pk, "reason 1"), (files[3].pk, "reason 3")]}
+
+
+@pytest.mark.postgres
+def test_analyze_gives_the_planner_the_rows_the_transaction_wrote(cast):
+    from django.db import connection
+
+    from common.bulk import analyze
+    from tests.services import require_postgres
+
+    require_postgres()
+    build_due_files(30, as_of=TODAY, court=cast.agency_a, user=cast.clerk_a)
+    analyze(SealingFile)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [SealingFile._meta.db_table])
+        assert cursor.fetchone()[0] >= 30

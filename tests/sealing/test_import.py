@@ -396,3 +396,27 @@ def test_a_new_copy_of_the_agency_is_registered_once(cast):
     assert copy.history.get().history_change_reason == "imported from copy.csv, row 2"
     assert case.defendants.get().history.count() == before  # the facts are unchanged: not written
     assert plan_import(csv_file([values]), "copy.csv", user=cast.clerk_a, today=TODAY).counts["unchanged"] == 1
+
+
+def test_the_case_numbers_met_are_told_apart_however_many(monkeypatch):
+    from sealing.imports import _SeenNumbers
+
+    monkeypatch.setattr(_SeenNumbers, "MERGE_AT", 3)  # most of them in the sorted array, a few in the set
+    seen = _SeenNumbers()
+    numbers = [f"（2024）粤0104刑初{n}号" for n in range(1, 12)]
+    for number in numbers:
+        assert number not in seen
+        seen.add(number)
+    assert all(number in seen for number in numbers)
+    assert "（2024）粤0104刑初12号" not in seen and len(seen.merged) == 9 and len(seen.recent) == 2
+
+
+def test_a_case_whose_rows_are_apart_in_the_file_is_an_error_on_the_later_row(cast):
+    rows = [row(), row(案号=NUMBER_2, 姓名="钱七", 公民身份号码=id_number(41)),
+            row(姓名="赵六", 公民身份号码=id_number(42))]
+    plan = english(plan_import, csv_file(rows), "cases.csv", user=cast.clerk_a, today=TODAY)
+    assert errors_of(plan) == [(4, "案号", "The rows of one case must follow each other: this case number appeared "
+                                         "earlier in the file.")]
+    result = english(apply_import, csv_file(rows), "cases.csv", user=cast.clerk_a, today=TODAY, valid_only=True)
+    assert result["created"] == 2 and [e["row"] for e in result["errors"]] == [4]
+    assert Defendant.objects.filter(case__case_number="（2024）粤0104刑初100号").count() == 1
