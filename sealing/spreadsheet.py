@@ -374,10 +374,33 @@ def table_bytes(rows: Iterable[list], fmt: str, *, extra_headers=(), headers=Non
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     sheet.append([_cell(sheet, neutralise(h), font=bold) for h in header])
+    count = 1
     for row in rows:
         sheet.append([_cell(sheet, neutralise(v)) for v in row])
+        count += 1
     out = io.BytesIO()
     book.save(out)
+    return _with_dimension(out.getvalue(), f"A1:{_column_letter(len(header) - 1)}{count}")
+
+
+_SHEET = "xl/worksheets/sheet1.xml"
+_AFTER_DIMENSION = re.compile(rb"<(?:sheetViews|sheetFormatPr|cols|sheetData)[\s>/]")
+
+
+def _with_dimension(data: bytes, ref: str) -> bytes:
+    """The workbook with its sheet's ``<dimension ref=…>``, which openpyxl's streaming writer leaves out: without
+    it a reader (openpyxl's read-only mode, the import's) reads the whole sheet once more to learn its size
+    before reading it."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == _SHEET and b"<dimension" not in content:
+                match = _AFTER_DIMENSION.search(content)
+                if match is not None:
+                    at = match.start()
+                    content = content[:at] + f'<dimension ref="{ref}"/>'.encode() + content[at:]
+            target.writestr(item, content)
     return out.getvalue()
 
 

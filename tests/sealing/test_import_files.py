@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 
 import pytest
 from django.test import override_settings
@@ -213,8 +214,6 @@ def test_the_template_has_headers_an_example_drop_downs_and_the_catalogue(db):
 def _renamed_sheet_tags(data: bytes, old: bytes, new: bytes) -> bytes:
     """The workbook with ``old`` replaced by ``new`` in its first sheet's XML (a writer that uses a namespace
     prefix, say)."""
-    import zipfile
-
     source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
@@ -259,3 +258,15 @@ def test_a_formula_in_a_later_row_of_an_xlsx_is_refused_naming_the_cell():
 def test_a_workbook_whose_sheet_is_damaged_is_refused_not_a_server_error():
     damaged = _renamed_sheet_tags(xlsx_file([row()]), b"<sheetData>", b"<sheetData><x:f>")
     assert problem(damaged, "cases.xlsx").code == "not_xlsx"
+
+
+def test_a_written_workbook_states_its_size_so_that_it_is_read_once():
+    cells = [["（2024）粤0104刑初1号"] + [""] * (len(COLUMNS) - 1)] * 3
+    data = table_bytes(cells, "xlsx", extra_headers=["错误"])
+    sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    last = chr(ord("A") + len(COLUMNS))  # the template's columns and the error column
+    assert f'<dimension ref="A1:{last}4"/>'.encode() in sheet_xml
+    assert sheet_xml.index(b"<dimension") < sheet_xml.index(b"<sheetData")
+    sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
+    assert (sheet.max_row, sheet.max_column) == (4, len(COLUMNS) + 1)
+    assert read_table(data, "cases.xlsx").total_rows == 3
