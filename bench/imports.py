@@ -11,7 +11,8 @@ its clerk; for each size, an XLSX file in the template's columns (sealing.spread
 varied rows (names from the generator's surnames and given names, ID numbers with their check digit, charges
 micro, light and serious, sentences, exemptions, non-prosecutions, juveniles), each size with case numbers of its
 own; then a child process (``--child``) reads the file and runs apply_import as the clerk, timing the call alone
-(Django's start excluded); the parent reads the child's peak memory (max RSS, wait4).
+(Django's start excluded) and reports its own peak memory (VmHWM, bench/peak.py: not ru_maxrss, which Linux
+carries over from the parent that started it).
 """
 from __future__ import annotations
 
@@ -127,8 +128,8 @@ def prepare_database(name: str) -> None:
 
 
 def child_import(name: str, path: Path) -> tuple[dict, int]:
-    """apply_import of ``path`` in a child process: (its summary with the seconds, its peak RSS in KB, which the
-    child reads from getrusage at its end: the same figure wait4 gives the parent)."""
+    """apply_import of ``path`` in a child process: (its summary with the seconds, its peak memory in KB as the
+    child reads it at its end, bench/peak.py)."""
     import run as bench
 
     child = subprocess.Popen([bench.PYTHON, str(Path(__file__)), "--child", str(path)], cwd=ROOT,
@@ -157,7 +158,7 @@ def import_figures(sizes: list[int], results, name: str) -> dict:
             print(f"import: {size:,} rows in {summary['seconds']:.1f} s, statuses {summary['statuses']}", flush=True)
             results.add(f"import of {size:,} rows (XLSX, one transaction: encryption, history, evaluation)", rate,
                         "rows/s", target=f"≥ {TARGET_RATE} rows/s", met=rate >= TARGET_RATE)
-            results.add(f"import peak memory at {size:,} rows (child process, max RSS)", peak / 1024, "MB")
+            results.add(f"import peak memory at {size:,} rows (child process, VmHWM)", peak / 1024, "MB")
     if len(sizes) >= 2:
         small, large = sizes[0], sizes[-1]
         peak_small, peak_large = measured[small]["peak_kb"], measured[large]["peak_kb"]
@@ -169,12 +170,11 @@ def import_figures(sizes: list[int], results, name: str) -> dict:
 
 def child(path: str) -> int:
     """In the child: import the file as the bench clerk; print the summary, the seconds and the peak RSS."""
-    import resource
-
     import django
 
     django.setup()
     from accounts.models import User
+    from peak import peak_kb
     from sealing import imports
 
     data = Path(path).read_bytes()
@@ -184,7 +184,7 @@ def child(path: str) -> int:
     seconds = time.perf_counter() - started
     print(json.dumps({"created": summary["created"], "updated": summary["updated"], "errors": len(summary["errors"]),
                       "statuses": {str(k): v for k, v in summary["statuses"].items()}, "seconds": seconds,
-                      "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                      "peak_kb": peak_kb()}))
     return 0
 
 
