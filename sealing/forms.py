@@ -4,7 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 
 from common.forms import ModelMultipleChoiceField
 
@@ -173,7 +173,7 @@ class CaseForm(forms.ModelForm):
 class DefendantForm(forms.Form):
     """A person and the outcome of the case for that person."""
 
-    name = forms.CharField(label=_("name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=60)
     id_number = forms.CharField(
         label=_("resident ID number"), max_length=20, required=False,
         help_text=_("18 characters; the date of birth and sex are read from it."),

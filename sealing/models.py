@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -63,7 +63,7 @@ class Sex(models.TextChoices):
 class Person(models.Model):
     """A person concerned. Name and ID number are encrypted; the ID number is found through its blind index."""
 
-    name = EncryptedCharField(_("name"), form_max_length=60)
+    name = EncryptedCharField(pgettext_lazy("person", "name"), form_max_length=60)
     id_number = EncryptedCharField(_("resident ID number"), blank=True, form_max_length=18)
     id_number_index = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     birth_date = models.DateField(_("date of birth"))
