@@ -52,8 +52,9 @@ def update_rows(model, objs, fields, *, batch_size: int = 500) -> None:
 def write_history(model, objs, *, update: bool) -> None:
     """The history rows (django-simple-history) of objects just written in bulk, as ``save()`` would have
     written them: each with its own change reason (``_change_reason``) and user (``_history_user``, else the
-    request's), type "~" (``update``) or "+". On PostgreSQL one ``INSERT … SELECT`` from the rows per user (the rows hold what the objects hold: call it right after writing them); elsewhere
-    simple-history's ``bulk_history_create``."""
+    request's), type "~" (``update``) or "+". On PostgreSQL one ``INSERT … SELECT`` from the rows per user (the
+    rows hold what the objects hold: call it right after writing them); elsewhere simple-history's
+    ``bulk_history_create``."""
     objs = list(objs)
     if not objs:
         return

@@ -263,6 +263,7 @@ class _Importer:
         self.pending: list[tuple[list[_Row], dict]] = []  # new cases, validated, waiting for their batch
         self.window: list[tuple[list[_Row], bool]] = []  # cases read, waiting to be checked together
         self.stored: dict[str, Case] = {}  # the stored cases of the window's case numbers
+        self.registered: dict[str, int] = {}
         self.written = 0  # defendants written in batches; the tables' statistics refreshed at 2,000, 8,000, …
         self.analyze_at = ANALYZE_FIRST
 
@@ -311,6 +312,7 @@ class _Importer:
         numbers = {normalize_case_number(rows[0].text("case_number")) for rows, failed in window if not failed}
         numbers.discard("")
         self.stored = {case.case_number: case for case in Case.objects.filter(case_number__in=numbers)}
+        self.registered = {number: case.pk for number, case in self.stored.items()}  # CaseForm's hint
         for rows, failed in window:
             if failed:
                 self.finish_errors(rows)
@@ -355,7 +357,7 @@ class _Importer:
                 "offense_start_date": date_text(first.text("offense_start_date")),
                 "offense_date": date_text(first.text("offense_date")), "summary": first.values.get("summary", "")}
         form = CaseForm(data, instance=Case.objects.get(pk=existing.pk) if existing else None,
-                        registered={n: case.pk for n, case in self.stored.items()})
+                        registered=self.registered)
         if not form.is_valid():
             for name, errors in form.errors.items():
                 for message in errors:

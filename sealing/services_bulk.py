@@ -48,20 +48,19 @@ class NewCase:
     case: Case | None = None  # written
 
 
-def _mark(obj, reason: str, user) -> None:
-    obj._change_reason = reason
-    obj._history_user = user
-
-
 def _persons(items: list[NewDefendant], user) -> list[Person]:
     """Each defendant's person, as find_or_create_person gives it: the one of the same ID number (one for
     the whole batch), its name corrected unless a hidden file of the person forbids it; or a new one."""
     by_index: dict[str, tuple[object, NewDefendant]] = {}
+    indexes = []  # each item's blind index, None without an ID number
     for item in items:
         number = item.data.get("id_number") or ""
+        index = None
         if number:
             parsed = parse_id_number(number)
-            by_index.setdefault(blind_index(parsed.number), (parsed, item))
+            index = blind_index(parsed.number)
+            by_index.setdefault(index, (parsed, item))
+        indexes.append(index)
     stored = {p.id_number_index: p for p in Person.objects.select_for_update().filter(id_number_index__in=list(by_index))}
     renamed = [p for index, p in stored.items() if p.name != by_index[index][1].data["name"]]
     if renamed:
@@ -76,18 +75,17 @@ def _persons(items: list[NewDefendant], user) -> list[Person]:
         if index not in stored:
             person = Person(id_number=parsed.number, id_number_index=index, birth_date=parsed.birth_date,
                             sex=parsed.sex, name=item.data["name"])
-            _mark(person, item.reason, user)
+            notices._mark(person, item.reason, user)
             stored[index] = person
             new.append(person)
     persons = []
-    for item in items:
-        number = item.data.get("id_number") or ""
-        if number:
-            persons.append(stored[blind_index(parse_id_number(number).number)])
+    for item, index in zip(items, indexes):
+        if index is not None:
+            persons.append(stored[index])
         else:  # without an ID number every entry is a new person: names are not unique
             person = Person(name=item.data["name"], id_number="", id_number_index=None,
                             birth_date=item.data.get("birth_date"), sex="")
-            _mark(person, item.reason, user)
+            notices._mark(person, item.reason, user)
             new.append(person)
             persons.append(person)
     insert_rows(Person, new)
@@ -122,7 +120,7 @@ def create_cases(*, user, cases: list[NewCase], today: dt.date) -> list[NewCase]
     for new in cases:
         new.case = Case(agency=user.agency, created_by=user)
         _apply(new.case, new.case_data, CASE_FIELDS)
-        _mark(new.case, new.reason, user)
+        notices._mark(new.case, new.reason, user)
     insert_rows(Case, [new.case for new in cases])
     write_history(Case, [new.case for new in cases], update=False)
 
@@ -133,7 +131,7 @@ def create_cases(*, user, cases: list[NewCase], today: dt.date) -> list[NewCase]
             defendant = Defendant(case=new.case, person=next(person_of), position=position)
             _apply(defendant, item.data, DEFENDANT_FIELDS)
             defendant._new_charges = sorted(item.data.get("charges", []), key=lambda c: c.pk)
-            _mark(defendant, item.reason, user)
+            notices._mark(defendant, item.reason, user)
             item.defendant = defendant
             defendants.append(defendant)
     insert_rows(Defendant, defendants)
@@ -145,7 +143,7 @@ def create_cases(*, user, cases: list[NewCase], today: dt.date) -> list[NewCase]
         if item.record is not None:
             record = Record(case=item.defendant.case, holding_agency=user.agency, created_by=user)
             _apply(record, dict(item.record, content="", defendant=item.defendant), RECORD_FIELDS)
-            _mark(record, item.reason, user)
+            notices._mark(record, item.reason, user)
             records.append(record)
     insert_rows(Record, records)
     write_history(Record, records, update=False)
@@ -158,7 +156,7 @@ def create_cases(*, user, cases: list[NewCase], today: dt.date) -> list[NewCase]
         decision = evaluate(_facts(defendant, charges=defendant._new_charges, events=[]), rules, today)
         item.file = SealingFile(defendant=defendant)
         set_decision(item.file, decision, policy, as_of=today, previous_status=None)
-        _mark(item.file, gettext_noop("evaluated"), user)
+        notices._mark(item.file, gettext_noop("evaluated"), user)
         files.append(item.file)
     insert_rows(SealingFile, files)
     write_history(SealingFile, files, update=False)
