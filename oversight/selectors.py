@@ -137,3 +137,46 @@ def finding_objects(finding: Finding, user, *, now: dt.datetime) -> list[ObjectR
         rows.append(ObjectRow(_("official concerned"), official.display_name, [
             (_("agency"), official.agency.name if official.agency_id else "—")]))
     return rows
+
+
+def work_items(user, today: dt.date) -> list:
+    """Supervision's side of the home page. A supervisor: findings to triage, the instruments that wait on the
+    procuratorate (approval, issue, a reply to examine, a review to answer) and the agencies' replies it awaits,
+    by their deadlines. Any agency: the instruments addressed to it that it must answer."""
+    from common.pagination import capped_count
+    from common.worklist import count_summary, deadline_summary, item
+
+    from . import instruments
+    from .models import AWAITING_REPLY, InstrumentKind, InstrumentState, State, Triage
+    from .permissions import APPROVE_INSTRUMENT, VIEW_INSTRUMENT
+
+    items = []
+    if can_supervise(user)[0]:
+        findings = reverse("oversight:finding_list")
+        items.append(item("findings", _("Findings to triage"), f"{findings}?state=open&triage=pending",
+                          count_summary(findings_for(user).filter(state=State.OPEN, triage=Triage.PENDING))))
+        if user.has_perm(VIEW_INSTRUMENT):
+            ours = instruments.instruments_for(user)
+            listed = reverse("oversight:instrument_list")
+            steps = [(InstrumentState.APPROVED, _("Approved instruments to issue")),
+                     (InstrumentState.REPLIED, _("Replies to accept or reject"))]
+            if user.has_perm(APPROVE_INSTRUMENT):
+                steps.insert(0, (InstrumentState.AWAITING_APPROVAL, _("Instruments awaiting your approval")))
+            for state, label in steps:
+                summary = count_summary(ours.filter(state=state))
+                if summary.count:
+                    items.append(item(f"instruments-{state}", label, f"{listed}?state={state}", summary))
+            review = ours.filter(state=InstrumentState.REVIEW)
+            if capped_count(review):
+                items.append(item("instruments-review", _("Requests for review to answer"),
+                                  f"{listed}?state={InstrumentState.REVIEW}",
+                                  deadline_summary(review, "review_due", today)))
+            items.append(item("instruments-awaiting", _("Replies awaited from agencies"), f"{listed}?state=open",
+                              deadline_summary(ours.filter(state__in=AWAITING_REPLY).exclude(
+                                  kind=InstrumentKind.ORAL), "deadline", today)))
+    addressed = instruments.inbox_for(user).filter(state__in=AWAITING_REPLY).exclude(kind=InstrumentKind.ORAL) \
+        if user.agency_id is not None else None
+    if addressed is not None and capped_count(addressed):
+        items.append(item("inbox", _("Supervision instruments to answer"), reverse("oversight:inbox"),
+                          deadline_summary(addressed, "deadline", today)))
+    return items

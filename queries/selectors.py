@@ -1,6 +1,5 @@
 from django.db.models import QuerySet
 
-from sealing.models import SealingPolicy
 
 from .models import UNANSWERED, LegalBasis, QueryRequest, QueryStatus
 from .rules import DEFAULT_WORKING_DAYS, BasisInfo, DeadlinePolicy
@@ -66,12 +65,44 @@ def basis_lookup():
     return table.get
 
 
-def response_working_days() -> int:
-    """Q-DEADLINE's working days from the policy in force, without creating one (readers never write)."""
-    days = SealingPolicy.objects.order_by("-version").values_list("query_response_working_days", flat=True).first()
-    return days or DEFAULT_WORKING_DAYS
+def response_working_days(as_of=None) -> int:
+    """Q-DEADLINE's working days from the policy in force on ``as_of`` (the day the request was received; the
+    newest version without a date), without creating one (readers never write)."""
+    from sealing.policy import policy_in_force
+
+    policy = policy_in_force(as_of)
+    return (policy.query_response_working_days if policy else None) or DEFAULT_WORKING_DAYS
 
 
-def deadline_policy() -> DeadlinePolicy:
-    """Q-DEADLINE's numbers per answering agency, with the police's from the policy in force (as evaluate_query)."""
-    return DeadlinePolicy(police_working_days=response_working_days())
+def deadline_policy(as_of=None) -> DeadlinePolicy:
+    """Q-DEADLINE's numbers per answering agency, with the police's from the policy in force on ``as_of`` (as
+    evaluate_query)."""
+    return DeadlinePolicy(police_working_days=response_working_days(as_of))
+
+
+def work_items(user, today) -> list:
+    """The query desk's side of the home page: requests to answer and objections to re-examine, by their answer
+    deadlines (Q-DEADLINE). Counts and deadlines only: nothing here tells of anyone's records (Q-INTAKE)."""
+    from django.db.models.functions import Coalesce
+    from django.urls import reverse
+    from django.utils.translation import gettext as _, ngettext
+
+    from common.pagination import capped_count
+    from common.worklist import deadline_summary, item
+
+    from .models import ObjectionStatus
+
+    if user.agency_id is None or not user.has_perm("queries.view_queryrequest"):
+        return []
+    queue = review_queue(user)
+    approval = capped_count(queue.filter(status=QueryStatus.AWAITING_APPROVAL))
+    objections = objections_for(user).filter(status=ObjectionStatus.OPEN)
+    url = reverse("queries:request_list")
+    return [
+        item("requests", _("Query requests to answer"), f"{url}?tab=open", deadline_summary(queue, "deadline", today),
+             ngettext("%(count)s awaiting a second reviewer's approval",
+                      "%(count)s awaiting a second reviewer's approval",
+                      approval if isinstance(approval, int) else 2) % {"count": approval} if approval else ""),
+        item("objections", _("Objections to re-examine"), f"{url}?tab=objections",
+             deadline_summary(objections, Coalesce("extended_deadline", "deadline"), today)),
+    ]

@@ -481,3 +481,77 @@ def file_counts_by_status() -> list[tuple[str, str, int]]:
 
     counts = dict(SealingFile.objects.order_by().values_list("status").annotate(n=Count("pk")))
     return [(value, label, counts.get(value, 0)) for value, label in FileStatus.choices]
+
+
+# --- The home page's work list (common.worklist): what the user's agency has to do, from the queues above ------
+
+WORK_QUEUE_ROWS = 200  # the rows the work queue shows (views_files.work_queue) and the home page weighs
+
+
+def copies_to_seal(user, today: dt.date) -> "DeadlineSummary":
+    """The work queue's "to seal" tab summed up: its rows, and of the rows it shows, the copies past their deadline
+    (copy_states: the notice's deadline, or J-WHEN's for the deciding agency), due today, and the nearest one."""
+    from common.pagination import capped_count
+    from common.worklist import DeadlineSummary
+
+    queue = seal_queue(user, today)
+    files = list(queue[:WORK_QUEUE_ROWS])
+    states = copy_states(user.agency_id, files, today)
+    pending = []
+    for file in files:
+        state = states.get(file.pk)
+        if state is None or state.state != "open":
+            continue
+        if state.deciding:  # J-WHEN's limit for the deciding agency's own copies, not the seal date itself
+            due = own_seal_deadline(regime=file.regime, seal_date=file.seal_date,
+                                    within_days=file.policy.juvenile_seal_within_days) if file.policy else None
+        else:
+            due = state.deadline.date if state.deadline is not None else None
+        if due is not None:
+            pending.append(due)
+    return DeadlineSummary(
+        count=capped_count(queue) if len(files) == WORK_QUEUE_ROWS else len(files),
+        overdue=sum(1 for s in states.values() if s.state == "overdue"),
+        due_today=sum(1 for day in pending if day == today),
+        next_due=min((day for day in pending if day >= today), default=None))
+
+
+def work_items(user, today: dt.date) -> list:
+    """The sealing side of the home page: copies to seal, notices to act on, files missing facts, J-RETRO cases,
+    and for an administrator what the nightly sweep has to take up."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _, ngettext
+
+    from common.pagination import capped_count
+    from common.worklist import count_summary, deadline_summary, item
+
+    from . import sweep
+    from .permissions import can_run_sweep
+
+    items = []
+    clerk = user.agency_id is not None and user.has_perm("sealing.seal_record")  # as the navigation: who seals
+    if clerk and user.has_perm("sealing.view_sealingfile"):
+        queue = reverse("sealing:work_queue")
+        items.append(item("seal", _("Copies to seal"), f"{queue}?tab=seal", copies_to_seal(user, today)))
+        items.append(item("facts", _("Files waiting for missing facts"), f"{queue}?tab=facts",
+                          deadline_summary(exception_queue(user), "facts_due", today)))
+        retro = count_summary(retroactive_sweep(user))
+        if retro.count:
+            items.append(item("retro", _("Cases decided before 2013 to seal (J-RETRO)"), f"{queue}?tab=retro", retro))
+    if clerk and user.has_perm("sealing.view_sealingnotice"):
+        notices = notices_to_act_on(user, today)
+        unreceived = capped_count(notices.filter(received_at__isnull=True))
+        items.append(item(
+            "notices", _("Sealing notices to acknowledge or carry out"), f"{reverse('sealing:notice_inbox')}?tab=inbox",
+            deadline_summary(notices, "deadline", today),
+            ngettext("%(count)s not yet acknowledged", "%(count)s not yet acknowledged",
+                     unreceived if isinstance(unreceived, int) else 2) % {"count": unreceived} if unreceived else ""))
+    if can_run_sweep(user)[0]:
+        backlog = capped_count(sweep.notice_backlog(today))
+        items.append(item(
+            "sweep", _("Files the nightly sweep must move on"), reverse("sealing:sweep_list"),
+            deadline_summary(sweep.due_files(today), "next_change", today),
+            ngettext("%(count)s hidden file whose notices are not all sent",
+                     "%(count)s hidden files whose notices are not all sent",
+                     backlog if isinstance(backlog, int) else 2) % {"count": backlog} if backlog else ""))
+    return items
