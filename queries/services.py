@@ -116,7 +116,7 @@ def facts_for(request: QueryRequest, records=None) -> rules.QueryFacts:
 def recommend_for(request: QueryRequest, records=None) -> rules.QueryDecision:
     """The rules' recommendation for the request as the records stand now (the engine evaluate_query uses)."""
     return rules.recommend(facts_for(request, records), charge_categories(), workdays.database_calendar(),
-                           policy=selectors.deadline_policy())
+                           policy=selectors.deadline_policy(request.received))
 
 
 def disclosable(request: QueryRequest, recommendation: dict, records) -> list[Defendant]:

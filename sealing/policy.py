@@ -17,14 +17,29 @@ from django.db.models import Q
 from .models import SealingPolicy
 
 
-def current_policy_version(as_of: dt.date | None = None) -> SealingPolicy:
+def policy_in_force(as_of: dt.date | None = None) -> SealingPolicy | None:
+    """The version in force on ``as_of`` (the newest without a date), or None when there is none: readers that
+    must not write (the JSON commands, the query desk's deadline) use this."""
     versions = SealingPolicy.objects.order_by("-version")
-    if as_of is not None:
-        policy = versions.filter(Q(effective_from__isnull=True) | Q(effective_from__lte=as_of)).first()
-        if policy is None:  # every version starts after as_of: the baseline governs
-            policy = SealingPolicy.objects.order_by("version").first()
-    else:
-        policy = versions.first()
+    if as_of is None:
+        return versions.first()
+    policy = versions.filter(Q(effective_from__isnull=True) | Q(effective_from__lte=as_of)).first()
+    if policy is None:  # every version starts after as_of: the baseline governs
+        policy = SealingPolicy.objects.order_by("version").first()
+    return policy
+
+
+def in_force_on(versions, as_of: dt.date):
+    """The same choice over versions already read, ``(version, effective_from, value)`` tuples: for a command that
+    reads the versions once and decides many dates (evaluate_sealing)."""
+    ordered = sorted(versions, key=lambda v: v[0])
+    applicable = [v for v in ordered if v[1] is None or v[1] <= as_of]
+    chosen = applicable[-1] if applicable else ordered[0]
+    return chosen[2]
+
+
+def current_policy_version(as_of: dt.date | None = None) -> SealingPolicy:
+    policy = policy_in_force(as_of)
     if policy is None:
         with transaction.atomic():
             policy, _ = SealingPolicy.objects.get_or_create(version=1, defaults={"note": "RULES.md defaults"})

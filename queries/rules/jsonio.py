@@ -175,10 +175,12 @@ def evaluate_payload(
     is_working_day: Callable,
     working_days: int | None = None,
     *,
-    policy: DeadlinePolicy | None = None,
+    policy: DeadlinePolicy | Callable | None = None,
     charge_names: Iterable[str] | None = None,
 ) -> dict | list[dict]:
-    """The whole command in one call: a dict in gives a dict out, a list gives a list."""
-    decisions = [recommend(facts, charge_categories, is_working_day, working_days, policy=policy).to_dict()
+    """The whole command in one call: a dict in gives a dict out, a list gives a list. ``policy`` may be the
+    numbers in force as a function of each request's ``received`` date."""
+    decisions = [recommend(facts, charge_categories, is_working_day, working_days,
+                           policy=policy(facts.received) if callable(policy) else policy).to_dict()
                  for facts in parse_queries(payload, basis_lookup, charge_names)]
     return decisions[0] if isinstance(payload, dict) else decisions

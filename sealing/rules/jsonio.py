@@ -244,10 +244,11 @@ def decision_to_json(decision: Decision) -> dict:
 
 
 def evaluate_payload(
-    payload: Any, lookup: Lookup | None, policy: Policy, today: dt.date
+    payload: Any, lookup: Lookup | None, policy: Policy | Callable[[dt.date], Policy], today: dt.date
 ) -> dict | list[dict]:
-    """The whole command in one call: a dict in gives a dict out, a list gives a list."""
-    decisions = [decision_to_json(evaluate(facts, policy, as_of))
+    """The whole command in one call: a dict in gives a dict out, a list gives a list. ``policy`` may be the
+    version in force as a function of each case's ``as_of`` date."""
+    decisions = [decision_to_json(evaluate(facts, policy(as_of) if callable(policy) else policy, as_of))
                  for facts, as_of in parse_cases(payload, lookup, today)]
     return decisions[0] if isinstance(payload, dict) else decisions
 

@@ -471,3 +471,38 @@ def test_process_reports_invalid_input_as_json_with_exit_2(process_env):
     assert done.returncode == 2
     assert json.loads(done.stdout)["field"] == "$"
     assert b"Traceback" not in done.stderr
+
+
+@pytest.mark.django_db
+def test_each_case_is_decided_under_the_version_in_force_on_its_date():
+    """A version published with a later effective date governs only the cases decided as of that date on."""
+    from sealing.models import SealingPolicy
+    from sealing.policy import current_policy_version
+
+    v1 = current_policy_version()
+    SealingPolicy.objects.create(version=v1.version + 1, observation_micro_months=v1.observation_micro_months + 6,
+                                 note="试点延长考察期", effective_from=dt.date(2026, 7, 1))
+    before, after = decide([drunk_driving(id="B", as_of="2026-06-30"), drunk_driving(id="A", as_of="2026-07-01")])
+    assert before["observation_end"] != after["observation_end"]
+    completed = dt.date(2024, 8, 31)
+    from sealing.rules.dates import add_months
+
+    assert before["observation_end"] == add_months(completed, v1.observation_micro_months).isoformat()
+    assert after["observation_end"] == add_months(completed, v1.observation_micro_months + 6).isoformat()
+
+
+@pytest.mark.django_db
+def test_the_query_deadline_follows_the_version_in_force_on_the_day_received():
+    from queries.management.commands.evaluate_query import deadline_policies
+    from queries.selectors import deadline_policy
+    from sealing.models import SealingPolicy
+    from sealing.policy import current_policy_version
+
+    v1 = current_policy_version()
+    SealingPolicy.objects.create(version=v1.version + 1, query_response_working_days=v1.query_response_working_days + 2,
+                                 note="延长答复时限", effective_from=dt.date(2026, 7, 1))
+    chosen = deadline_policies()
+    assert chosen(dt.date(2026, 6, 30)).police_working_days == v1.query_response_working_days
+    assert chosen(dt.date(2026, 7, 1)).police_working_days == v1.query_response_working_days + 2
+    assert deadline_policy(dt.date(2026, 6, 30)) == chosen(dt.date(2026, 6, 30))  # the page and the command agree
+    assert deadline_policy(dt.date(2026, 7, 1)) == chosen(dt.date(2026, 7, 1))

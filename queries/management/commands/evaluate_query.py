@@ -14,6 +14,7 @@ from django.db import DatabaseError
 
 from common.jsoncommand import JsonCommand
 from queries.rules import InputError, evaluate_payload
+from queries.rules import DEFAULT_WORKING_DAYS, DeadlinePolicy
 from queries.selectors import basis_lookup, deadline_policy
 from queries.workdays import database_calendar
 from sealing.catalogue import charge_categories
@@ -24,6 +25,20 @@ def charge_names() -> frozenset[str]:
     from sealing.models import Charge
 
     return frozenset(Charge.objects.values_list("name", flat=True))
+
+
+def deadline_policies():
+    """Q-DEADLINE's numbers as a function of the day a request was received: every version read once, the one in
+    force on that day chosen (sealing.policy.in_force_on); the defaults when no version exists."""
+    from sealing.models import SealingPolicy
+    from sealing.policy import in_force_on
+
+    versions = [(v, start, DeadlinePolicy(police_working_days=days or DEFAULT_WORKING_DAYS))
+                for v, start, days in SealingPolicy.objects.values_list(
+                    "version", "effective_from", "query_response_working_days")]
+    if not versions:
+        return deadline_policy()
+    return lambda received: in_force_on(versions, received)
 
 
 class Command(JsonCommand):
@@ -38,7 +53,7 @@ class Command(JsonCommand):
         try:
             self.bases, self.categories, self.names = basis_lookup(), charge_categories(), charge_names()
             self.calendar = database_calendar()
-            self.policy = deadline_policy()  # the reviewer's page reads the same
+            self.policy = deadline_policies()  # the reviewer's page reads the same, on the day received
         except DatabaseError as exc:
             raise CommandError(
                 "cannot read the legal-basis catalogue, the charge catalogue, the working calendar "

@@ -4,6 +4,7 @@ Reads only: the charge catalogue and the policy in force; the same engine as the
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.core.management.base import CommandError
@@ -12,7 +13,7 @@ from django.db import DatabaseError
 from common.jsoncommand import JsonCommand, beijing_today
 from sealing.catalogue import charge_lookup
 from sealing.models import SealingPolicy
-from sealing.policy import current_policy
+from sealing.policy import in_force_on
 from sealing.rules import InputError, Policy, evaluate_payload
 
 
@@ -35,9 +36,11 @@ class Command(JsonCommand):
     def load_reference_data():
         try:
             lookup = charge_lookup()
-            # current_policy() would create version 1 when none exists: this command never writes
-            if SealingPolicy.objects.exists():
-                policy = current_policy()
+            # current_policy() would create version 1 when none exists: this command never writes. Each case is
+            # decided under the version in force on its as_of date (sealing.policy.in_force_on).
+            versions = [(v.version, v.effective_from, v.to_policy()) for v in SealingPolicy.objects.all()]
+            if versions:
+                policy = partial(in_force_on, versions)
             else:
                 policy = Policy(version="v1")  # exactly what migration 0004 creates: RULES.md defaults
         except DatabaseError as exc:
