@@ -29,10 +29,12 @@ def policy_in_force(as_of: dt.date | None = None) -> SealingPolicy | None:
     return policy
 
 
-def in_force_on(versions, as_of: dt.date):
+def in_force_on(versions, as_of: dt.date | None):
     """The same choice over versions already read, ``(version, effective_from, value)`` tuples: for a command that
     reads the versions once and decides many dates (evaluate_sealing)."""
     ordered = sorted(versions, key=lambda v: v[0])
+    if as_of is None:  # no date: the newest, as policy_in_force
+        return ordered[-1][2]
     applicable = [v for v in ordered if v[1] is None or v[1] <= as_of]
     chosen = applicable[-1] if applicable else ordered[0]
     return chosen[2]
