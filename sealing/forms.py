@@ -268,7 +268,7 @@ class DefendantForm(forms.Form):
             sentence_completed_date=completed, disposition=data.get("disposition"), today=today(),
             include_offense_order=False,  # the case form checks the order of the acts
         ))
-        if completed and not effective:
+        if completed and not effective and "judgment_effective_date" not in self.errors:
             self.add_error("judgment_effective_date", _("Enter the effective date before the completion date."))
 
 

@@ -51,7 +51,10 @@ def _listed_defendant(gate, defendant) -> dict:
 
 def _defendant_formset(request, case_form):
     dates = {}
-    if case_form.is_valid():
+    if request.method == "POST":
+        # each date the case form accepts is checked against the defendants' dates in the same round, even when
+        # another of its fields is wrong (one round shows every wrong date)
+        case_form.is_valid()
         dates = {k: case_form.cleaned_data.get(k) for k in ("offense_date", "offense_start_date")}
     return DefendantFormSet(request.POST or None, prefix="defendants", form_kwargs=dates)
 
@@ -65,7 +68,8 @@ def case_create(request):
         return redirect("home")
     case_form = CaseForm(request.POST or None)
     formset = _defendant_formset(request, case_form)
-    if request.method == "POST" and case_form.is_valid() and formset.is_valid():
+    # both validated, so that the defendants' errors show with the case's, in one round
+    if request.method == "POST" and all([case_form.is_valid(), formset.is_valid()]):
         defendants = [form.cleaned_data for form in formset.forms if form.cleaned_data]
         case = services.create_case(user=request.user, case_data=case_form.cleaned_data, defendants=defendants,
                                     today=timezone.localdate())

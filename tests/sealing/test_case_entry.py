@@ -3,9 +3,11 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from sealing.identity import make_id_number
 from sealing.models import Case, Charge, Defendant, Person
+from tests.cast import TODAY
 
 URL = reverse("sealing:case_create")
 
@@ -237,3 +239,44 @@ def test_offence_on_the_birth_date_is_refused(cast, login):
     response = login(cast.clerk_a).post(URL, data)
     assert "出生" in " ".join(field_errors(response, 0)["birth_date"])
     assert nothing_saved()
+
+
+# --- every wrong date in one round -----------------------------------------------------------------------------
+
+@pytest.fixture
+def fixed_clock(monkeypatch):
+    """The forms read the clock at their edge (timezone.localdate() reads timezone.now()): tests.cast.TODAY here."""
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime.combine(TODAY, dt.time(10), tzinfo=dt.timezone.utc))
+
+
+def test_every_wrong_date_is_reported_in_one_round(cast, login, fixed_clock):
+    data = post_data(defendants=2, offense_start_date="2024-02-01")  # the first act after the last (2024-01-10)
+    data.update({
+        "defendants-0-judgment_effective_date": "2023-12-01",  # before the last act
+        "defendants-0-sentence_completed_date": "2023-11-01",  # before the effective date
+        "defendants-1-id_number": "", "defendants-1-birth_date": "2024-03-01",  # born after the offence
+        "defendants-1-judgment_effective_date": "2027-01-01",  # in the future
+    })
+    response = login(cast.clerk_a).post(URL, data)
+    assert nothing_saved()
+    assert "第一次行为" in " ".join(field_errors(response)["offense_start_date"])
+    first, second = field_errors(response, 0), field_errors(response, 1)
+    assert "生效" in " ".join(first["judgment_effective_date"])
+    assert "执行完毕" in " ".join(first["sentence_completed_date"])
+    assert "出生" in " ".join(second["birth_date"])
+    assert "将来" in " ".join(second["judgment_effective_date"])
+
+
+def test_defendants_dates_are_checked_while_the_case_number_is_wrong(cast, login, fixed_clock):
+    data = post_data(case_number="abc")
+    data["defendants-0-judgment_effective_date"] = "2023-12-01"
+    response = login(cast.clerk_a).post(URL, data)
+    assert field_errors(response)["case_number"]
+    assert "生效" in " ".join(field_errors(response, 0)["judgment_effective_date"])
+
+
+def test_a_malformed_effective_date_is_one_error_not_two(cast, login, fixed_clock):
+    data = post_data()
+    data["defendants-0-judgment_effective_date"] = "0001-01-01"
+    response = login(cast.clerk_a).post(URL, data)
+    assert len(field_errors(response, 0)["judgment_effective_date"]) == 1
