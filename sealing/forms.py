@@ -273,21 +273,34 @@ class DefendantForm(forms.Form):
 
 
 class BaseDefendantFormSet(forms.BaseFormSet):
+    """The defendants of a new case; a block can be removed (its DELETE ticked, or the page's × button)."""
+
+    deletion_widget = forms.CheckboxInput(attrs={"class": "form-check-input", "data-formset-delete": ""})
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = _("Remove this defendant")
+
     def clean(self):
         if any(self.errors):
             return
         seen = set()
         for form in self.forms:
-            if not form.has_changed() or form in self.deleted_forms:
+            if not form.has_changed() or self._should_delete_form(form):
                 continue
             number = form.cleaned_data.get("id_number")
             if number and number in seen:
                 form.add_error("id_number", _("This person is already a defendant of this case."))
             seen.add(number)
 
+    def defendants(self) -> list[dict]:
+        """The cleaned data of each defendant kept (neither removed nor left blank), in the page's order."""
+        kept = [form.cleaned_data for form in self.forms if form.cleaned_data and not self._should_delete_form(form)]
+        return [{key: value for key, value in data.items() if key != "DELETE"} for data in kept]
+
 
 DefendantFormSet = forms.formset_factory(
-    DefendantForm, formset=BaseDefendantFormSet, extra=0, min_num=1, validate_min=True, max_num=50,
+    DefendantForm, formset=BaseDefendantFormSet, extra=0, min_num=1, validate_min=True, max_num=50, can_delete=True,
     absolute_max=50,  # a forged TOTAL_FORMS never builds more forms than that (Django's default allows 1,050)
 )
 

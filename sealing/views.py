@@ -70,7 +70,7 @@ def case_create(request):
     formset = _defendant_formset(request, case_form)
     # both validated, so that the defendants' errors show with the case's, in one round
     if request.method == "POST" and all([case_form.is_valid(), formset.is_valid()]):
-        defendants = [form.cleaned_data for form in formset.forms if form.cleaned_data]
+        defendants = formset.defendants()
         case = services.create_case(user=request.user, case_data=case_form.cleaned_data, defendants=defendants,
                                     today=timezone.localdate())
         messages.success(request, _("Case %(number)s entered.") % {"number": case.case_number})

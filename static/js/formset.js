@@ -1,4 +1,5 @@
-// Adds a blank defendant form to a Django formset from its <template>, and filters long charge lists.
+// Adds a blank defendant form to a Django formset from its <template>, and filters long charge lists; ticking a
+// block's DELETE box folds the block away (the formset skips it on saving).
 document.addEventListener("click", function (event) {
   const button = event.target.closest("[data-formset-add]");
   if (!button) return;
@@ -20,4 +21,11 @@ document.addEventListener("input", function (event) {
   for (const option of select.options) {
     option.hidden = needle !== "" && !option.text.includes(needle) && !option.selected;
   }
+});
+
+document.addEventListener("change", function (event) {
+  const box = event.target.closest("[data-formset-delete]");
+  if (!box) return;
+  const block = box.closest("[data-formset-form]");
+  if (block) block.classList.toggle("defendant-removed", box.checked);
 });

@@ -1,5 +1,6 @@
 """A clerk enters a case as it stands in the file; anything inconsistent is a named field error and nothing is saved."""
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -280,3 +281,41 @@ def test_a_malformed_effective_date_is_one_error_not_two(cast, login, fixed_cloc
     data["defendants-0-judgment_effective_date"] = "0001-01-01"
     response = login(cast.clerk_a).post(URL, data)
     assert len(field_errors(response, 0)["judgment_effective_date"]) == 1
+
+
+# --- removing a defendant block (the formset's DELETE, ticked by hand or by the page's script) -----------------
+
+def test_a_removed_block_is_neither_checked_nor_saved(cast, login):
+    data = post_data(defendants=3)
+    data.update({"defendants-1-DELETE": "on", "defendants-1-id_number": "garbage", "defendants-1-name": ""})
+    response = login(cast.clerk_a).post(URL, data)
+    assert response.status_code == 302, response.context and response.context["formset"].errors
+    case = Case.objects.get()
+    assert [d.person.name for d in case.defendants.order_by("position")] == ["被告人1", "被告人3"]
+
+
+def test_a_removed_block_stays_folded_after_an_error(cast, login):
+    data = post_data(defendants=2, case_number="abc")
+    data["defendants-1-DELETE"] = "on"
+    body = login(cast.clerk_a).post(URL, data).content.decode()
+    blocks = re.findall(r'<div class="card mb-3 defendant-form([^"]*)" data-formset-form>', body)
+    assert blocks == ["", " defendant-removed", ""]  # the two blocks, then the blank block's template
+    assert 'name="defendants-1-DELETE" class="form-check-input" data-formset-delete="" id="id_defendants-1-DELETE"' \
+        ' checked' in body
+    assert 'name="defendants-TOTAL_FORMS" value="2"' in body
+
+
+def test_removing_every_block_is_refused(cast, login):
+    data = post_data()
+    data["defendants-0-DELETE"] = "on"
+    response = login(cast.clerk_a).post(URL, data)
+    assert response.status_code == 200 and response.context["formset"].non_form_errors()
+    assert nothing_saved()
+
+
+def test_the_same_person_in_a_removed_block_is_no_duplicate(cast, login):
+    data = post_data(defendants=2)
+    data["defendants-1-id_number"] = data["defendants-0-id_number"]
+    data["defendants-1-DELETE"] = "on"
+    response = login(cast.clerk_a).post(URL, data)
+    assert response.status_code == 302 and Case.objects.get().defendants.count() == 1
