@@ -181,9 +181,10 @@ class DefendantForm(forms.Form):
     birth_date = DateField(
         label=_("date of birth"), required=False, widget=DATE_WIDGET, help_text=_("Only when there is no ID number.")
     )
+    # chosen in the page's charge picker (templates/sealing/_charge_picker.html): one hidden input per chip, so
+    # the page carries no list of the catalogue, and the choices are posted as ids, as a <select> posts them
     charges = ModelMultipleChoiceField(
-        label=_("charges"), queryset=Charge.objects.order_by("chapter", "article"),
-        widget=forms.SelectMultiple(attrs={"size": 6, "class": "charge-select"}),
+        label=_("charges"), queryset=Charge.objects.order_by("chapter", "article"), widget=forms.MultipleHiddenInput,
     )
     disposition = forms.ChoiceField(label=_("disposition"), choices=Disposition.choices)
     sentence_kind = forms.ChoiceField(
@@ -216,6 +217,17 @@ class DefendantForm(forms.Form):
             self.fields["charges"].known = charges
         self.offense_date = offense_date
         self.offense_start_date = offense_start_date
+
+    def chosen_charges(self) -> list[Charge]:
+        """The charges the picker shows as chips: a posted form's valid choices (kept after an error elsewhere),
+        else the initial ones (a defendant being edited)."""
+        if self.is_bound:
+            self.errors  # noqa: B018  (validates the form: its charges are read once, by the field)
+            return list(self.cleaned_data.get("charges") or ()) if hasattr(self, "cleaned_data") else []
+        initial = self.get_initial_for_field(self.fields["charges"], "charges") or ()
+        if all(isinstance(charge, Charge) for charge in initial):
+            return list(initial)
+        return list(self.fields["charges"].queryset.filter(pk__in=[getattr(c, "pk", c) for c in initial]))
 
     def clean_id_number(self):
         raw = self.cleaned_data["id_number"]
