@@ -181,9 +181,10 @@ class DefendantForm(forms.Form):
     birth_date = DateField(
         label=_("date of birth"), required=False, widget=DATE_WIDGET, help_text=_("Only when there is no ID number.")
     )
+    # chosen in the page's charge picker (templates/sealing/_charge_picker.html): one hidden input per chip, so
+    # the page carries no list of the catalogue, and the choices are posted as ids, as a <select> posts them
     charges = ModelMultipleChoiceField(
-        label=_("charges"), queryset=Charge.objects.order_by("chapter", "article"),
-        widget=forms.SelectMultiple(attrs={"size": 6, "class": "charge-select"}),
+        label=_("charges"), queryset=Charge.objects.order_by("chapter", "article"), widget=forms.MultipleHiddenInput,
     )
     disposition = forms.ChoiceField(label=_("disposition"), choices=Disposition.choices)
     sentence_kind = forms.ChoiceField(
@@ -216,6 +217,17 @@ class DefendantForm(forms.Form):
             self.fields["charges"].known = charges
         self.offense_date = offense_date
         self.offense_start_date = offense_start_date
+
+    def chosen_charges(self) -> list[Charge]:
+        """The charges the picker shows as chips: a posted form's valid choices (kept after an error elsewhere),
+        else the initial ones (a defendant being edited)."""
+        if self.is_bound:
+            self.errors  # noqa: B018  (validates the form: its charges are read once, by the field)
+            return list(self.cleaned_data.get("charges") or ()) if hasattr(self, "cleaned_data") else []
+        initial = self.get_initial_for_field(self.fields["charges"], "charges") or ()
+        if all(isinstance(charge, Charge) for charge in initial):
+            return list(initial)
+        return list(self.fields["charges"].queryset.filter(pk__in=[getattr(c, "pk", c) for c in initial]))
 
     def clean_id_number(self):
         raw = self.cleaned_data["id_number"]
@@ -268,26 +280,39 @@ class DefendantForm(forms.Form):
             sentence_completed_date=completed, disposition=data.get("disposition"), today=today(),
             include_offense_order=False,  # the case form checks the order of the acts
         ))
-        if completed and not effective:
+        if completed and not effective and "judgment_effective_date" not in self.errors:
             self.add_error("judgment_effective_date", _("Enter the effective date before the completion date."))
 
 
 class BaseDefendantFormSet(forms.BaseFormSet):
+    """The defendants of a new case; a block can be removed (its DELETE ticked, or the page's × button)."""
+
+    deletion_widget = forms.CheckboxInput(attrs={"class": "form-check-input", "data-formset-delete": ""})
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = _("Remove this defendant")
+
     def clean(self):
         if any(self.errors):
             return
         seen = set()
         for form in self.forms:
-            if not form.has_changed() or form in self.deleted_forms:
+            if not form.has_changed() or self._should_delete_form(form):
                 continue
             number = form.cleaned_data.get("id_number")
             if number and number in seen:
                 form.add_error("id_number", _("This person is already a defendant of this case."))
             seen.add(number)
 
+    def defendants(self) -> list[dict]:
+        """The cleaned data of each defendant kept (neither removed nor left blank), in the page's order."""
+        kept = [form.cleaned_data for form in self.forms if form.cleaned_data and not self._should_delete_form(form)]
+        return [{key: value for key, value in data.items() if key != "DELETE"} for data in kept]
+
 
 DefendantFormSet = forms.formset_factory(
-    DefendantForm, formset=BaseDefendantFormSet, extra=0, min_num=1, validate_min=True, max_num=50,
+    DefendantForm, formset=BaseDefendantFormSet, extra=0, min_num=1, validate_min=True, max_num=50, can_delete=True,
     absolute_max=50,  # a forged TOTAL_FORMS never builds more forms than that (Django's default allows 1,050)
 )
 

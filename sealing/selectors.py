@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case as Cases, Q, QuerySet, Value, When
 
 from accounts.models import Region
+from common.validation import pks
 
 from . import disclosure
 from .permissions import is_procuratorate_supervisor
@@ -107,6 +108,37 @@ def defendants_of(case: Case) -> QuerySet[Defendant]:
 
 def charge_catalogue() -> QuerySet[Charge]:
     return Charge.objects.all()
+
+
+CHARGE_MATCHES = 20  # a picker's list: enough to choose from, short enough to read
+
+
+def matching_charges(term: str, limit: int = CHARGE_MATCHES) -> list[Charge]:
+    """The charges a picker offers for what was typed: by name ("盗窃") or by article ("264", "133-1",
+    "第二百六十四条"); the exact name first, then names that start with it, then the rest in catalogue order."""
+    term = term.strip()
+    if not term:
+        return []
+    by_article = Q(article_zh__icontains=term)
+    if term.replace("-", "").isascii() and term.replace("-", "").isdigit():
+        by_article |= Q(article=term) | Q(article__startswith=term)
+    rank = Cases(
+        When(name__in=[term, term + "罪"], then=Value(0)),
+        When(article=term, then=Value(1)),
+        When(name__startswith=term, then=Value(2)),
+        When(name__icontains=term, then=Value(3)),
+        default=Value(4),
+    )
+    matches = (Charge.objects.filter(Q(name__icontains=term) | by_article).annotate(rank=rank)
+               .order_by("rank", *Charge._meta.ordering))
+    return list(matches.only("pk", "name", "article_zh")[:limit])
+
+
+def charges_by_pk(values) -> dict[int, Charge]:
+    """The catalogue charges among posted keys (any number of forms' ``charges``), read at once: the forms then
+    check their choices against it instead of a query each."""
+    wanted = set(pks(values))
+    return Charge.objects.in_bulk(wanted) if wanted else {}
 
 
 def files_for(user) -> QuerySet[SealingFile]:

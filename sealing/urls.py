@@ -24,6 +24,7 @@ urlpatterns = [
     path("records/<int:pk>/", views.record_detail, name="record_detail"),
     path("records/<int:pk>/edit/", views.record_edit, name="record_edit"),
     path("charges/", views.charge_list, name="charge_list"),
+    path("charges/search/", views.charge_search, name="charge_search"),
     path("sealing/", views_files.work_queue, name="work_queue"),
     path("notices/", views_notices.notice_inbox, name="notice_inbox"),
     path("notices/seal/", views_notices.notice_seal, name="notice_seal"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Q
@@ -49,11 +51,20 @@ def _listed_defendant(gate, defendant) -> dict:
             "style": STATUS_STYLES.get(file.status, "secondary")}
 
 
+POSTED_CHARGES = re.compile(r"defendants-\d{1,2}-charges")
+
+
 def _defendant_formset(request, case_form):
-    dates = {}
-    if case_form.is_valid():
-        dates = {k: case_form.cleaned_data.get(k) for k in ("offense_date", "offense_start_date")}
-    return DefendantFormSet(request.POST or None, prefix="defendants", form_kwargs=dates)
+    kwargs = {}
+    if request.method == "POST":
+        # each date the case form accepts is checked against the defendants' dates in the same round, even when
+        # another of its fields is wrong (one round shows every wrong date)
+        case_form.is_valid()
+        kwargs = {k: case_form.cleaned_data.get(k) for k in ("offense_date", "offense_start_date")}
+        # every block's chosen charges read at once, not a query per block
+        kwargs["charges"] = selectors.charges_by_pk(
+            value for key in request.POST if POSTED_CHARGES.fullmatch(key) for value in request.POST.getlist(key))
+    return DefendantFormSet(request.POST or None, prefix="defendants", form_kwargs=kwargs)
 
 
 @login_required
@@ -65,8 +76,9 @@ def case_create(request):
         return redirect("home")
     case_form = CaseForm(request.POST or None)
     formset = _defendant_formset(request, case_form)
-    if request.method == "POST" and case_form.is_valid() and formset.is_valid():
-        defendants = [form.cleaned_data for form in formset.forms if form.cleaned_data]
+    # both validated, so that the defendants' errors show with the case's, in one round
+    if request.method == "POST" and all([case_form.is_valid(), formset.is_valid()]):
+        defendants = formset.defendants()
         case = services.create_case(user=request.user, case_data=case_form.cleaned_data, defendants=defendants,
                                     today=timezone.localdate())
         messages.success(request, _("Case %(number)s entered.") % {"number": case.case_number})
@@ -241,3 +253,12 @@ def charge_list(request):
     if query:
         charges = charges.filter(Q(name__icontains=query) | Q(article__icontains=query))
     return render(request, "sealing/charge_list.html", {"charges": charges, "query": query, "search": search})
+
+
+@login_required
+@permission_required("sealing.view_charge", raise_exception=True)
+def charge_search(request):
+    """The charge picker's matches for what was typed (an htmx partial): at most a short list, never the whole
+    catalogue. The catalogue is the public law, no sealed data."""
+    term = SearchForm(request.GET).term()
+    return render(request, "sealing/_charge_options.html", {"charges": selectors.matching_charges(term), "term": term})

@@ -242,6 +242,7 @@ URLS = {
     "sealing:record_detail": lambda w: {"pk": w.record.pk},
     "sealing:record_edit": lambda w: {"pk": w.record.pk},
     "sealing:charge_list": None,
+    "sealing:charge_search": None,
     "sealing:work_queue": None,
     "sealing:file_detail": _file,
     "sealing:file_open": _file,
@@ -321,6 +322,8 @@ SEARCHES = {
     "sealing:notice_seal": lambda w: ["?scope=all", "?scope=overdue",
                                       "?" + "&".join(f"notice={n.pk}" for n in w.file.notices.all())],
     "sealing:charge_list": lambda w: ["?q=盗窃"],
+    # the case form's charge picker: by name, by article, and by what a clerk might type about the sealed case
+    "sealing:charge_search": lambda w: ["?q=盗窃", "?q=264", f"?q={NAME}", f"?q={w.id_number}", f"?q={NUMBER}"],
     # the export of the case list, searched by the sealed person's ID number and case number (CSV: the XLSX body
     # is zipped, the text checks would see nothing in it)
     "sealing:case_export": lambda w: ["?format=csv", "?format=xlsx", f"?format=csv&id_number={w.id_number}",

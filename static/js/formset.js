@@ -1,4 +1,5 @@
-// Adds a blank defendant form to a Django formset from its <template>, and filters long charge lists.
+// A Django formset's blocks: "add" appends a blank block from its <template> (its htmx attributes processed, so its
+// charge picker searches); ticking a block's DELETE box folds the block away (the formset skips it on saving).
 document.addEventListener("click", function (event) {
   const button = event.target.closest("[data-formset-add]");
   if (!button) return;
@@ -10,14 +11,15 @@ document.addEventListener("click", function (event) {
   const html = template.innerHTML.replace(/__prefix__/g, index).replace(/__number__/g, index + 1);
   container.insertAdjacentHTML("beforeend", html);
   total.value = index + 1;
+  const block = container.lastElementChild;
+  if (window.htmx) window.htmx.process(block);
+  const first = block.querySelector("input:not([type=hidden]):not([type=checkbox])");
+  if (first) first.focus();
 });
 
-document.addEventListener("input", function (event) {
-  const box = event.target.closest("[data-filter-select]");
+document.addEventListener("change", function (event) {
+  const box = event.target.closest("[data-formset-delete]");
   if (!box) return;
-  const select = document.getElementById(box.dataset.filterSelect);
-  const needle = box.value.trim();
-  for (const option of select.options) {
-    option.hidden = needle !== "" && !option.text.includes(needle) && !option.selected;
-  }
+  const block = box.closest("[data-formset-form]");
+  if (block) block.classList.toggle("defendant-removed", box.checked);
 });

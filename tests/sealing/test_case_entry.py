@@ -1,11 +1,14 @@
 """A clerk enters a case as it stands in the file; anything inconsistent is a named field error and nothing is saved."""
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from sealing.identity import make_id_number
 from sealing.models import Case, Charge, Defendant, Person
+from tests.cast import TODAY
 
 URL = reverse("sealing:case_create")
 
@@ -237,3 +240,82 @@ def test_offence_on_the_birth_date_is_refused(cast, login):
     response = login(cast.clerk_a).post(URL, data)
     assert "出生" in " ".join(field_errors(response, 0)["birth_date"])
     assert nothing_saved()
+
+
+# --- every wrong date in one round -----------------------------------------------------------------------------
+
+@pytest.fixture
+def fixed_clock(monkeypatch):
+    """The forms read the clock at their edge (timezone.localdate() reads timezone.now()): tests.cast.TODAY here."""
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime.combine(TODAY, dt.time(10), tzinfo=dt.timezone.utc))
+
+
+def test_every_wrong_date_is_reported_in_one_round(cast, login, fixed_clock):
+    data = post_data(defendants=2, offense_start_date="2024-02-01")  # the first act after the last (2024-01-10)
+    data.update({
+        "defendants-0-judgment_effective_date": "2023-12-01",  # before the last act
+        "defendants-0-sentence_completed_date": "2023-11-01",  # before the effective date
+        "defendants-1-id_number": "", "defendants-1-birth_date": "2024-03-01",  # born after the offence
+        "defendants-1-judgment_effective_date": "2027-01-01",  # in the future
+    })
+    response = login(cast.clerk_a).post(URL, data)
+    assert nothing_saved()
+    assert "第一次行为" in " ".join(field_errors(response)["offense_start_date"])
+    first, second = field_errors(response, 0), field_errors(response, 1)
+    assert "生效" in " ".join(first["judgment_effective_date"])
+    assert "执行完毕" in " ".join(first["sentence_completed_date"])
+    assert "出生" in " ".join(second["birth_date"])
+    assert "将来" in " ".join(second["judgment_effective_date"])
+
+
+def test_defendants_dates_are_checked_while_the_case_number_is_wrong(cast, login, fixed_clock):
+    data = post_data(case_number="abc")
+    data["defendants-0-judgment_effective_date"] = "2023-12-01"
+    response = login(cast.clerk_a).post(URL, data)
+    assert field_errors(response)["case_number"]
+    assert "生效" in " ".join(field_errors(response, 0)["judgment_effective_date"])
+
+
+def test_a_malformed_effective_date_is_one_error_not_two(cast, login, fixed_clock):
+    data = post_data()
+    data["defendants-0-judgment_effective_date"] = "0001-01-01"
+    response = login(cast.clerk_a).post(URL, data)
+    assert len(field_errors(response, 0)["judgment_effective_date"]) == 1
+
+
+# --- removing a defendant block (the formset's DELETE, ticked by hand or by the page's script) -----------------
+
+def test_a_removed_block_is_neither_checked_nor_saved(cast, login):
+    data = post_data(defendants=3)
+    data.update({"defendants-1-DELETE": "on", "defendants-1-id_number": "garbage", "defendants-1-name": ""})
+    response = login(cast.clerk_a).post(URL, data)
+    assert response.status_code == 302, response.context and response.context["formset"].errors
+    case = Case.objects.get()
+    assert [d.person.name for d in case.defendants.order_by("position")] == ["被告人1", "被告人3"]
+
+
+def test_a_removed_block_stays_folded_after_an_error(cast, login):
+    data = post_data(defendants=2, case_number="abc")
+    data["defendants-1-DELETE"] = "on"
+    body = login(cast.clerk_a).post(URL, data).content.decode()
+    blocks = re.findall(r'<div class="card mb-3 defendant-form([^"]*)" data-formset-form>', body)
+    assert blocks == ["", " defendant-removed", ""]  # the two blocks, then the blank block's template
+    assert 'name="defendants-1-DELETE" class="form-check-input" data-formset-delete="" id="id_defendants-1-DELETE"' \
+        ' checked' in body
+    assert 'name="defendants-TOTAL_FORMS" value="2"' in body
+
+
+def test_removing_every_block_is_refused(cast, login):
+    data = post_data()
+    data["defendants-0-DELETE"] = "on"
+    response = login(cast.clerk_a).post(URL, data)
+    assert response.status_code == 200 and response.context["formset"].non_form_errors()
+    assert nothing_saved()
+
+
+def test_the_same_person_in_a_removed_block_is_no_duplicate(cast, login):
+    data = post_data(defendants=2)
+    data["defendants-1-id_number"] = data["defendants-0-id_number"]
+    data["defendants-1-DELETE"] = "on"
+    response = login(cast.clerk_a).post(URL, data)
+    assert response.status_code == 302 and Case.objects.get().defendants.count() == 1

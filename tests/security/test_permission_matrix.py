@@ -82,6 +82,7 @@ ROWS: dict[str, Row] = {
     "sealing:record_detail": Row("record", each(404, clerk_a=200, reviewer_a=200, supervisor_x=200)),
     "sealing:record_edit": Row("record", CLERK_OWN_ONLY),
     "sealing:charge_list": ANY_LOGGED_IN,
+    "sealing:charge_search": ANY_LOGGED_IN,  # the case form's charge picker: the catalogue is public law
 
     # --- sealing: the sealed juvenile's file (police_x holds a copy of it) ----------------------------------
     "sealing:work_queue": Row(None, CASEWORK),
