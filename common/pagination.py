@@ -61,4 +61,5 @@ def _hydrate(queryset: QuerySet, ids: list) -> QuerySet:
         raise ValueError("slim_page does not carry annotations: page this list with a Paginator")
     rows = queryset.model._default_manager.filter(pk__in=ids)
     rows.query.select_related = queryset.query.select_related
+    rows.query.deferred_loading = queryset.query.deferred_loading  # a list's .defer()/.only() hold for its rows
     return rows.prefetch_related(*queryset._prefetch_related_lookups)

@@ -8,12 +8,14 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from common import listing
+from common.pagination import slim_page
 from sealing.history import history_entries
 
 from . import permissions, presentation, selectors, services
@@ -45,19 +47,52 @@ def index(request):
     return redirect("oversight:console")
 
 
+FINDING_SORTS = (  # the region's findings: by their unique serial, or the (region, state, detected_on) index
+    listing.SortKey("serial", gettext_lazy("serial number"), ("serial",)),
+    listing.SortKey("detected_on", gettext_lazy("detected on"), ("detected_on", "pk")),
+)
+
+
+def _finding_rows(findings) -> list[dict]:
+    return [{"finding": f, "summary": presentation.summary(f),
+             "state_style": presentation.STATE_STYLES.get(f.state, "secondary"),
+             "triage_style": presentation.TRIAGE_STYLES.get(f.triage, "secondary")} for f in findings]
+
+
+def _rule_cell(row) -> str:
+    f = row["finding"]
+    return f"{f.rule or '—'}" + (f" ({f.get_source_display()})" if f.is_complaint else "")
+
+
+FINDING_COLUMNS = (
+    listing.Column(gettext_lazy("serial number"), lambda row: row["finding"].serial),
+    listing.Column(gettext_lazy("rule"), _rule_cell),
+    listing.Column(gettext_lazy("agency concerned"),
+                   lambda row: row["finding"].agency.name if row["finding"].agency_id else _("every agency")),
+    listing.Column(gettext_lazy("what"), lambda row: str(row["summary"])),
+    listing.Column(gettext_lazy("cause date"), lambda row: row["finding"].cause_date),
+    listing.Column(gettext_lazy("detected on"), lambda row: row["finding"].detected_on),
+    listing.Column(gettext_lazy("state"), lambda row: row["finding"].get_state_display()),
+    listing.Column(gettext_lazy("closed on"), lambda row: row["finding"].closed_on),
+    listing.Column(gettext_lazy("triage"), lambda row: row["finding"].get_triage_display()),
+)
+
+
 @supervisor_required
 def finding_list(request):
     user = request.user
     form = FindingFilterForm(request.GET or None, agencies=selectors.supervised_agencies(user))
-    findings = selectors.filter_findings(selectors.findings_for(user), **form.filters()).order_by(
-        "-detected_on", "-pk")
-    page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"finding": f, "summary": presentation.summary(f),
-             "state_style": presentation.STATE_STYLES.get(f.state, "secondary"),
-             "triage_style": presentation.TRIAGE_STYLES.get(f.triage, "secondary")} for f in page]
+    sorting = listing.Sorting(request.GET, FINDING_SORTS)
+    findings = sorting.apply(selectors.filter_findings(selectors.findings_for(user), **form.filters()).order_by(
+        "-detected_on", "-pk"))
+    if listing.export_format(request):
+        return listing.export_response(request, what="findings", title=_("Supervision findings"),
+                                       columns=FINDING_COLUMNS, queryset=findings, build=_finding_rows,
+                                       today=timezone.localdate(), sorting=sorting)
+    page = slim_page(findings, request.GET.get("page"), PAGE_SIZE)
     return render(request, "oversight/finding_list.html", {
-        "form": form, "page": page, "rows": rows, "last_scan": selectors.last_scan(),
-        "can_enter_complaint": permissions.can_enter_complaint(user)[0],
+        "form": form, "page": page, "rows": _finding_rows(page), "last_scan": selectors.last_scan(),
+        "can_enter_complaint": permissions.can_enter_complaint(user)[0], "sorting": sorting,
     })
 
 

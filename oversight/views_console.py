@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Region
 from audit import services as audit
+from common import listing
 from common.export import csv_response, xlsx_response
 from common.replica import reading_from_replica
 from common import validation as common_validation
@@ -365,8 +366,12 @@ class AccessLogFilterForm(forms.Form):
         return reads
 
 
+# "when" only: the index on ``at`` serves both ways; the keyset pages follow the order chosen.
+ACCESS_LOG_SORTS = (listing.SortKey("at", gettext_lazy("when"), ("at", "pk")),)
+
+
 def _cursor(value: str):
-    """``<id>`` of the last row shown: the next page starts after it (keyset on (at, id) descending)."""
+    """``<id>`` of the last row shown: the next page starts after it (keyset on (at, id), in the order shown)."""
     try:
         pk = int(value)
     except (TypeError, ValueError):
@@ -374,28 +379,63 @@ def _cursor(value: str):
     return AccessLog.objects.filter(pk=pk).values_list("at", "pk").first()
 
 
-@access_log_required
-@require_GET
-def access_log(request):
-    user = request.user
-    form = AccessLogFilterForm(request.GET or None)
-    reads = form.apply(console.access_log_for(user))
-    capped = reads[:ACCESS_LOG_COUNT_CAP + 1].count()
-    cursor = _cursor(request.GET.get("after"))
-    page_reads = reads
-    if cursor is not None:
-        at, pk = cursor
-        page_reads = reads.filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
-    rows = list(page_reads.select_related("user__agency", "record__case", "permit")[:ACCESS_LOG_PAGE + 1])
-    has_next = len(rows) > ACCESS_LOG_PAGE
-    rows = rows[:ACCESS_LOG_PAGE]
-    # the supervisor's own findings of unusual volume, to link each reader to
+def _with_volume_findings(user, rows) -> list:
+    """Each read with the supervisor's own open finding of unusual volume about its reader, if any."""
+    rows = list(rows)
     volume = {}
     for finding in findings_for(user).open().filter(rule=rules.S_READ_VOLUME,
                                                      official_id__in={r.user_id for r in rows}):
         volume.setdefault(finding.official_id, finding)
     for row in rows:
         row.volume_finding = volume.get(row.user_id)
+    return rows
+
+
+def _record_cell(read) -> str:
+    if not read.record_id:
+        return "—"
+    return _("No. %(no)s · %(case)s") % {"no": read.record_id, "case": read.record.case.case_number}
+
+
+ACCESS_LOG_COLUMNS = (
+    listing.Column(gettext_lazy("when"), lambda r: timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S")),
+    listing.Column(gettext_lazy("user"), lambda r: r.user.username + (
+        f" ({r.volume_finding.serial})" if r.volume_finding else "")),
+    listing.Column(gettext_lazy("agency"), lambda r: r.user.agency.name if r.user.agency_id else "—"),
+    listing.Column(gettext_lazy("action"), lambda r: r.get_action_display()),
+    listing.Column(gettext_lazy("record"), _record_cell),
+    listing.Column(gettext_lazy("permit"),
+                   lambda r: _("No. %(no)s") % {"no": r.permit_id} if r.permit_id else _("none")),
+    listing.Column(gettext_lazy("reference"), lambda r: r.reference or "—"),
+    listing.Column(gettext_lazy("reason given"), lambda r: r.reason or "—"),
+)
+
+
+@access_log_required
+@require_GET
+def access_log(request):
+    user = request.user
+    form = AccessLogFilterForm(request.GET or None)
+    sorting = listing.Sorting(request.GET, ACCESS_LOG_SORTS, default="-at")
+    filtered = form.apply(console.access_log_for(user))
+    reads = sorting.apply(filtered).select_related("user__agency", "record__case", "permit")
+    if listing.export_format(request):
+        return listing.export_response(request, what="access-log", title=_("Access log"),
+                                       columns=ACCESS_LOG_COLUMNS, queryset=reads,
+                                       build=lambda batch: _with_volume_findings(user, batch),
+                                       today=timezone.localdate(), sorting=sorting)
+    capped = filtered[:ACCESS_LOG_COUNT_CAP + 1].count()
+    cursor = _cursor(request.GET.get("after"))
+    page_reads = reads
+    if cursor is not None:
+        at, pk = cursor
+        if sorting.descending:
+            page_reads = reads.filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
+        else:
+            page_reads = reads.filter(Q(at__gt=at) | Q(at=at, pk__gt=pk))
+    rows = list(page_reads[:ACCESS_LOG_PAGE + 1])
+    has_next = len(rows) > ACCESS_LOG_PAGE
+    rows = _with_volume_findings(user, rows[:ACCESS_LOG_PAGE])
     query = request.GET.copy()
     query.pop("after", None)
     next_query = query.copy()
@@ -404,9 +444,8 @@ def access_log(request):
     return render(request, "oversight/access_log.html", {
         "form": form, "rows": rows, "count": min(capped, ACCESS_LOG_COUNT_CAP), "more": capped > ACCESS_LOG_COUNT_CAP,
         "cap": ACCESS_LOG_COUNT_CAP, "has_next": has_next, "next_query": next_query.urlencode(),
-        "first_query": query.urlencode(), "paged": cursor is not None,
+        "first_query": query.urlencode(), "paged": cursor is not None, "sorting": sorting,
         "everywhere": console.is_auditor(user),
         "volume_url": (reverse("oversight:finding_list") + "?" + urlencode({"rule": rules.S_READ_VOLUME, "state": "open"})
                        if console.scope_agencies(user).exists() else ""),
     })
-

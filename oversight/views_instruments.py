@@ -16,9 +16,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as N
 from django.views.decorators.http import require_http_methods
 
+from common import listing
+from common.pagination import CappedPaginator
 from common.validation import pk_or_none, pks
 from sealing.history import history_entries
 
@@ -68,6 +71,41 @@ def _rows(page, today):
 
 # --- supervisors ----------------------------------------------------------------------------------------
 
+INSTRUMENT_SORTS = (  # a region's instruments: a narrow set
+    listing.SortKey("serial", gettext_lazy("serial number"), ("serial",)),
+    listing.SortKey("issued_on", gettext_lazy("issued on"), ("issued_on", "pk")),
+    listing.SortKey("deadline", gettext_lazy("reply due"), ("deadline", "pk")),
+)
+
+
+def _addressed(row) -> str:
+    i = row["instrument"]
+    if i.escalated_on:
+        return f"{i.agency.name} · " + _("reported up to %(to)s on %(day)s") % {
+            "to": i.escalated_to.name if i.escalated_to_id else "—", "day": i.escalated_on.isoformat()}
+    return i.agency.name
+
+
+def _reply_due(row):
+    i = row["instrument"]
+    if i.deadline:
+        return i.deadline
+    if i.follow_up_on:
+        return _("follow-up %(day)s") % {"day": i.follow_up_on.isoformat()}
+    return "—"
+
+
+INSTRUMENT_COLUMNS = (
+    listing.Column(gettext_lazy("serial number"), lambda row: row["instrument"].serial),
+    listing.Column(gettext_lazy("kind"), lambda row: row["instrument"].get_kind_display()),
+    listing.Column(gettext_lazy("agency addressed"), _addressed),
+    listing.Column(gettext_lazy("issued on"), lambda row: row["instrument"].issued_on),
+    listing.Column(gettext_lazy("reply due"), _reply_due),
+    listing.Column(gettext_lazy("overdue"), lambda row: _("overdue") if row["overdue"] else ""),
+    listing.Column(gettext_lazy("state"), lambda row: row["instrument"].get_state_display()),
+)
+
+
 @supervisor_required
 def instrument_list(request):
     user = request.user
@@ -90,7 +128,13 @@ def instrument_list(request):
     month = _month(request.GET.get("issued", ""))
     if month is not None:
         items = items.filter(issued_on__year=month.year, issued_on__month=month.month)
-    page = Paginator(items.order_by("-drafted_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    sorting = listing.Sorting(request.GET, INSTRUMENT_SORTS)
+    items = sorting.apply(items.order_by("-drafted_at", "-pk"))
+    if listing.export_format(request):
+        return listing.export_response(request, what="instruments", title=_("Instruments of supervision"),
+                                       columns=INSTRUMENT_COLUMNS, queryset=items,
+                                       build=lambda batch: _rows(batch, today), today=today, sorting=sorting)
+    page = CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))  # a narrow set: no slim query
     proposals = [p for p in instruments.oral_repeats(
         instruments.instruments_for(user).filter(region_id__in=permissions.supervised_region_ids(user)), as_of=today)
         if permissions.can_draft_instrument(user, p["agency"])[0]]
@@ -98,7 +142,7 @@ def instrument_list(request):
         "page": page, "rows": _rows(page, today), "proposals": proposals, "states": InstrumentState.choices, "kinds": InstrumentKind.choices,
         "state": state, "kind": kind, "escalated": request.GET.get("escalated") == "1",
         "agencies": agencies, "agency": agency, "issued": month.strftime("%Y-%m") if month else "",
-        "can_draft": permissions.can_draft_instrument(user)[0],
+        "can_draft": permissions.can_draft_instrument(user)[0], "sorting": sorting,
     })
 
 

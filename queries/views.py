@@ -10,8 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common import listing
+from common.pagination import slim_page
 from sealing.history import history_entries
 from sealing.presentation import trace_rows
 
@@ -42,18 +45,71 @@ def _error(request, exc: services.QueryError) -> None:
     messages.error(request, _(str(exc)))
 
 
+LIST_PAGE = 50
+# Serial numbers and dates (Q-INTAKE: nothing about the person's records). The open tab is narrow; the decided
+# one is read on (agency, status, deadline) or the unique serial.
+REQUEST_SORTS = (
+    listing.SortKey("serial", gettext_lazy("serial number"), ("serial",)),
+    listing.SortKey("deadline", gettext_lazy("answer due"), ("deadline", "pk")),
+)
+OBJECTION_SORTS = (  # one agency's objections: a narrow set
+    listing.SortKey("serial", gettext_lazy("serial number"), ("serial",)),
+    listing.SortKey("received", gettext_lazy("received"), ("received", "pk")),
+)
+
+
+def _overdue(today):
+    return lambda items: [(item, item.is_overdue(today)) for item in items]
+
+
+def _overdue_cell(row) -> str:
+    return _("overdue") if row[1] else ""
+
+
+REQUEST_COLUMNS = (
+    listing.Column(gettext_lazy("serial number"), lambda row: row[0].serial),
+    listing.Column(gettext_lazy("requester"), lambda row: " · ".join(
+        str(part) for part in (row[0].get_requester_kind_display(), row[0].requester_organisation) if part)),
+    listing.Column(gettext_lazy("purpose"), lambda row: row[0].get_purpose_display()),
+    listing.Column(gettext_lazy("received"), lambda row: row[0].received),
+    listing.Column(gettext_lazy("answer due"), lambda row: row[0].deadline),
+    listing.Column(gettext_lazy("overdue"), _overdue_cell),
+    listing.Column(gettext_lazy("status"), lambda row: row[0].get_status_display()),
+    listing.Column(gettext_lazy("decision"),
+                   lambda row: row[0].get_decision_display() if row[0].status == QueryStatus.DECIDED else "—"),
+)
+OBJECTION_COLUMNS = (
+    listing.Column(gettext_lazy("serial number"), lambda row: row[0].serial),
+    listing.Column(gettext_lazy("query request"), lambda row: row[0].request.serial),
+    listing.Column(gettext_lazy("received"), lambda row: row[0].received),
+    listing.Column(gettext_lazy("answer due"), lambda row: row[0].due),
+    listing.Column(gettext_lazy("overdue"), _overdue_cell),
+    listing.Column(gettext_lazy("status"), lambda row: row[0].get_status_display()),
+    listing.Column(gettext_lazy("outcome"), lambda row: row[0].get_outcome_display() or "—"),
+)
+
+
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def request_list(request):
     today = timezone.localdate()
     tab = request.GET.get("tab", "open")
+    tab = tab if tab in ("open", "decided", "objections") else "open"
     if tab == "objections":
-        objections = selectors.objections_for(request.user).order_by("status", "deadline", "pk")[:200]
-        rows = [(o, o.is_overdue(today)) for o in objections]
-        return render(request, "queries/request_list.html", {"objection_rows": rows, "tab": tab})
-    qs = selectors.review_queue(request.user) if tab == "open" else selectors.decided_requests(request.user)
-    rows = [(q, q.is_overdue(today)) for q in qs[:200]]
-    return render(request, "queries/request_list.html", {"rows": rows, "tab": tab})
+        sorting = listing.Sorting(request.GET, OBJECTION_SORTS)
+        items = sorting.apply(selectors.objections_for(request.user).order_by("status", "deadline", "pk"))
+        columns, key = OBJECTION_COLUMNS, "objection_rows"
+    else:
+        sorting = listing.Sorting(request.GET, REQUEST_SORTS)
+        qs = selectors.review_queue(request.user) if tab == "open" else selectors.decided_requests(request.user)
+        items, columns, key = sorting.apply(qs), REQUEST_COLUMNS, "rows"
+    if listing.export_format(request):
+        return listing.export_response(request, what=f"query-requests-{tab}", title=_("Query requests"),
+                                       columns=columns, queryset=items, build=_overdue(today), today=today,
+                                       sorting=sorting)
+    page = slim_page(items, request.GET.get("page"), LIST_PAGE)
+    return render(request, "queries/request_list.html",
+                  {key: _overdue(today)(page), "page": page, "tab": tab, "sorting": sorting})
 
 
 @login_required

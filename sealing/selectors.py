@@ -209,7 +209,7 @@ def retroactive_sweep(user) -> QuerySet[SealingFile]:
         .filter(regime="juvenile", eligible=True, defendant__judgment_effective_date__lt=RETRO_CUTOFF,
                 defendant_id__in=open_copies)
         .exclude(status=FileStatus.UNSEALED)
-        .order_by("defendant__judgment_effective_date")
+        .order_by("defendant__judgment_effective_date", "pk")  # a unique key last: pages never overlap
     )
 
 

@@ -8,8 +8,10 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods
 
+from common import listing
 from common.crypto import blind_index
 from common.pagination import slim_page
 
@@ -28,16 +30,56 @@ def _page(request, queryset):
     return slim_page(queryset, request.GET.get("page"), PAGE_SIZE)
 
 
+# Never a defendant's name or ID number: a masked value's place in the order would tell it.
+CASE_SORTS = (
+    listing.SortKey("case_number", gettext_lazy("case number"), ("case_number", "pk")),
+    listing.SortKey("created_at", gettext_lazy("entered at"), ("created_at", "pk")),  # case_agency_created
+)
+
+
+def sorted_cases(request, filterset):
+    """The case list's rows as filtered and sorted (the page, its export and the import-format export)."""
+    sorting = listing.Sorting(request.GET, CASE_SORTS)
+    return sorting, sorting.apply(filterset.qs)
+
+
 @login_required
 @permission_required("sealing.view_case", raise_exception=True)
 def case_list(request):
     filterset = CaseFilter(request.GET, queryset=selectors.listed_cases(request.user))
-    page = _page(request, filterset.qs.prefetch_related("defendants__person", "defendants__sealing_file"))
+    sorting, cases = sorted_cases(request, filterset)
+    cases = cases.prefetch_related("defendants__person", "defendants__sealing_file")
     gate = disclosure.Gate(request.user)
-    gate.prefetch(d for case in page for d in case.defendants.all())  # a hidden co-defendant's permits, at once
-    rows = [{"case": case, "defendants": [_listed_defendant(gate, d) for d in case.defendants.all()]} for case in page]
+    if listing.export_format(request):
+        return listing.export_response(request, what="cases-shown", title=_("Cases"), columns=CASE_COLUMNS,
+                                       queryset=cases, build=lambda batch: _case_rows(gate, batch),
+                                       today=timezone.localdate(), sorting=sorting)
+    page = _page(request, cases)
+    rows = _case_rows(gate, page)
     template = "sealing/_case_rows.html" if request.htmx else "sealing/case_list.html"
-    return render(request, template, {"filter": filterset, "page": page, "rows": rows})
+    return render(request, template, {"filter": filterset, "page": page, "rows": rows, "sorting": sorting})
+
+
+def _case_rows(gate, cases) -> list[dict]:
+    cases = list(cases)
+    gate.prefetch(d for case in cases for d in case.defendants.all())  # a hidden co-defendant's permits, at once
+    return [{"case": case, "defendants": [_listed_defendant(gate, d) for d in case.defendants.all()]}
+            for case in cases]
+
+
+def _defendants_cell(row) -> str:
+    return pgettext("a list's separator", ", ").join(
+        f"{d['name']} ({d['status']})" if d["status"] else str(d["name"]) for d in row["defendants"])
+
+
+CASE_COLUMNS = (
+    listing.Column(gettext_lazy("case number"), lambda row: row["case"].case_number),
+    listing.Column(gettext_lazy("handling agency"), lambda row: str(row["case"].agency)),
+    listing.Column(gettext_lazy("defendants and sealing status"), _defendants_cell),
+    listing.Column(gettext_lazy("date of the last act"), lambda row: row["case"].offense_date),
+    listing.Column(gettext_lazy("entered at"), lambda row: timezone.localtime(row["case"].created_at)
+                   .strftime("%Y-%m-%d %H:%M")),
+)
 
 
 def _listed_defendant(gate, defendant) -> dict:
@@ -198,11 +240,30 @@ def defendant_form(request, pk, defendant_pk=None):
     return render(request, "sealing/defendant_form.html", {"form": form, "case": case, "defendant": defendant})
 
 
+RECORD_SORTS = (
+    listing.SortKey("created_at", gettext_lazy("entered at"), ("created_at", "pk")),  # record_agency_created
+)
+RECORD_COLUMNS = (
+    listing.Column(gettext_lazy("case number"), lambda r: r.case.case_number),
+    listing.Column(gettext_lazy("kind"), lambda r: r.get_kind_display()),
+    listing.Column(gettext_lazy("title"), lambda r: r.title),
+    listing.Column(gettext_lazy("document number"), lambda r: r.document_number or "—"),
+    listing.Column(gettext_lazy("holding agency"), lambda r: str(r.holding_agency)),
+    listing.Column(gettext_lazy("entered at"), lambda r: timezone.localtime(r.created_at).date()),
+)
+
+
 @login_required
 @permission_required("sealing.view_record", raise_exception=True)
 def record_list(request):
     filterset = RecordFilter(request.GET, queryset=selectors.listed_records(request.user))
-    return render(request, "sealing/record_list.html", {"filter": filterset, "page": _page(request, filterset.qs)})
+    sorting = listing.Sorting(request.GET, RECORD_SORTS)
+    records = sorting.apply(filterset.qs)
+    if listing.export_format(request):  # hidden copies are absent from the list: nothing here to mask
+        return listing.export_response(request, what="records", title=_("Records"), columns=RECORD_COLUMNS,
+                                       queryset=records, build=list, today=timezone.localdate(), sorting=sorting)
+    return render(request, "sealing/record_list.html",
+                  {"filter": filterset, "page": _page(request, records), "sorting": sorting})
 
 
 @login_required

@@ -7,10 +7,11 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_http_methods
 
-from common.pagination import capped_count
+from common import listing
+from common.pagination import capped_count, slim_page
 
 from . import disclosure, observation, permissions, selectors, services
 from .forms import BreakGlassForm, EventForm, UnsealForm
@@ -19,6 +20,18 @@ from .presentation import STATUS_STYLES, trace_rows
 from .rules.files import unseal_grounds
 from .views_observation import observation_context, warn_refused
 from .views_notices import seal_matrix_context
+
+
+QUEUE_PAGE = 50
+QUEUE_TABS = ("seal", "facts", "retro", "hidden")
+# Case numbers and dates, never the masked name; the queues are one agency's files (narrow), seal_date is indexed.
+_CASE_NUMBER = listing.SortKey("case_number", gettext_lazy("case number"), ("defendant__case__case_number", "pk"))
+QUEUE_SORTS = {
+    "seal": (_CASE_NUMBER, listing.SortKey("seal_date", gettext_lazy("seal date"), ("seal_date", "pk"))),
+    "facts": (_CASE_NUMBER, listing.SortKey("facts_due", gettext_lazy("due"), ("facts_due", "pk"))),
+    "retro": (_CASE_NUMBER, listing.SortKey("seal_date", gettext_lazy("seal date"), ("seal_date", "pk"))),
+    "hidden": (_CASE_NUMBER, listing.SortKey("seal_date", gettext_lazy("seal date"), ("seal_date", "pk"))),
+}
 
 
 @login_required
@@ -37,8 +50,25 @@ def work_queue(request):
         "hidden": selectors.hidden_files(user),
     }
     tab = tab if tab in queues else "seal"
+    sorting = listing.Sorting(request.GET, QUEUE_SORTS[tab])
+    files = sorting.apply(queues[tab])
     gate = disclosure.Gate(user)
-    files = list(queues[tab][:200])
+
+    def build(batch):
+        return _queue_rows(user, gate, tab, batch, today, overdue_first=not sorting.value)
+
+    if listing.export_format(request):
+        return listing.export_response(request, what=f"work-queue-{tab}", title=_("Sealing work queue"),
+                                       columns=QUEUE_COLUMNS["facts" if tab == "facts" else "copies"],
+                                       queryset=files, build=build, today=today, sorting=sorting)
+    page = slim_page(files, request.GET.get("page"), QUEUE_PAGE)
+    counts = {name: capped_count(queue) for name, queue in queues.items()}
+    return render(request, "sealing/work_queue.html",
+                  {"rows": build(page), "page": page, "tab": tab, "counts": counts, "sorting": sorting})
+
+
+def _queue_rows(user, gate, tab, files, today, *, overdue_first: bool) -> list[dict]:
+    files = list(files)
     gate.prefetch(file.defendant for file in files)  # the permits of every row at once, not three queries a row
     copies = selectors.copy_states(user.agency_id, files, today) if tab != "facts" else {}
     rows = []
@@ -47,10 +77,67 @@ def work_queue(request):
         rows.append({"file": file, "name": gate.person(file.defendant).name,
                      "style": STATUS_STYLES.get(file.status, "secondary"), "copy": copy,
                      "overdue": copy.state == "overdue" if copy else file.is_overdue(today)})
-    if tab == "seal":
+    if tab == "seal" and overdue_first:
         rows.sort(key=lambda row: not row["overdue"])  # overdue copies first, then by seal date
-    counts = {name: capped_count(queue) for name, queue in queues.items()}
-    return render(request, "sealing/work_queue.html", {"rows": rows, "tab": tab, "counts": counts})
+    return rows
+
+
+def _regime(row) -> str:
+    return {"juvenile": _("juvenile"), "adult": _("adult")}.get(row["file"].regime, "")
+
+
+def _copy_state(row) -> str:
+    copy = row["copy"]
+    if copy is None:
+        return ""
+    if copy.state == "sealed":
+        return _("copy sealed")
+    if copy.state == "none":
+        return _("no copy registered")
+    if copy.state == "overdue":
+        return _("overdue") if copy.deciding else _("%(days)s days overdue") % {"days": copy.deadline.days_overdue}
+    return _("copy open")
+
+
+def _seal_by(row):
+    copy, file = row["copy"], row["file"]
+    if copy is None:
+        return ""
+    if copy.deciding:
+        return _("deciding agency — seal date") + " " + (file.seal_date.isoformat() if file.seal_date else "—")
+    if copy.notice is None:
+        return _("no sealing notice received")
+    if copy.notice.deadline:
+        return copy.notice.deadline
+    return _("after full execution") if copy.notice.basis == "execution" else _("notice not yet acknowledged")
+
+
+def _missing(row) -> str:
+    from .templatetags.sealing_labels import missing_facts
+
+    return missing_facts(row["file"].missing)
+
+
+_QUEUE_COMMON = (
+    listing.Column(gettext_lazy("case number"), lambda row: row["file"].defendant.case.case_number),
+    listing.Column(gettext_lazy("defendant"), lambda row: str(row["name"])),
+    listing.Column(gettext_lazy("regime"), _regime),
+    listing.Column(gettext_lazy("legal status"), lambda row: row["file"].get_status_display()),
+    listing.Column(gettext_lazy("seal date"), lambda row: row["file"].seal_date),
+)
+QUEUE_COLUMNS = {
+    "facts": _QUEUE_COMMON + (
+        listing.Column(gettext_lazy("missing facts"), _missing),
+        listing.Column(gettext_lazy("due"), lambda row: row["file"].facts_due),
+        listing.Column(gettext_lazy("overdue"), lambda row: _("overdue") if row["overdue"] else ""),
+    ),
+    "copies": _QUEUE_COMMON + (
+        listing.Column(gettext_lazy("my agency's copy"), _copy_state),
+        listing.Column(gettext_lazy("seal the copy by"), _seal_by),
+        listing.Column(gettext_lazy("serial number"),
+                       lambda row: row["copy"].notice.serial if row["copy"] and row["copy"].notice else ""),
+    ),
+}
 
 
 def _file(request, pk):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit import services as audit
+from common import listing
 
 from . import imports_jobs, permissions, selectors, spreadsheet
 from .filters import CaseFilter
@@ -223,13 +224,15 @@ def case_export(request):
     from . import exports
 
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    queryset = CaseFilter(request.GET, queryset=selectors.listed_cases(request.user)).qs
+    from .views import sorted_cases
+
+    sorting, queryset = sorted_cases(request, CaseFilter(request.GET, queryset=selectors.listed_cases(request.user)))
     today = _today()
     stats = {}
     content = exports.export_cases(queryset, user=request.user, fmt=fmt, today=today, stats=stats)
     # the rows the file holds (one a defendant shown); the filters' names only: a value may be an ID number
     audit.record_export(request.user, "cases", fmt=fmt, rows=stats.get("rows", 0),
-                        filters=sorted(k for k, v in request.GET.items() if k not in {"format", "page"} and v))
+                        filters=listing.filters_named(request.GET), **listing.sort_detail(sorting))
     return _attachment(content, f"cases-{today:%Y%m%d}.{fmt}", spreadsheet.content_type(fmt))
 
 

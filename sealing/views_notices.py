@@ -11,15 +11,16 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from common.pagination import capped_count
+from common import listing
+from common.pagination import CappedPaginator, capped_count
 from common.validation import pks
 
 from . import disclosure, notices, permissions, selectors
@@ -60,6 +61,16 @@ def _queues(user, today) -> dict:
     }
 
 
+# Serial and case numbers, dates: never the person's name. The tabs are one agency's notices; sent_on and
+# deadline are indexed.
+NOTICE_SORTS = (
+    listing.SortKey("serial", gettext_lazy("serial number"), ("serial",)),
+    listing.SortKey("case_number", gettext_lazy("case number"), ("sealing_file__defendant__case__case_number", "pk")),
+    listing.SortKey("sent_on", gettext_lazy("sent on"), ("sent_on", "pk")),
+    listing.SortKey("deadline", gettext_lazy("seal the copy by"), ("deadline", "pk")),
+)
+
+
 @login_required
 @permission_required("sealing.view_sealingnotice", raise_exception=True)
 def notice_inbox(request):
@@ -69,14 +80,22 @@ def notice_inbox(request):
     tab = request.GET.get("tab", "")
     if tab not in TABS:  # the deciding agency, with nothing to act on itself, lands on what it sent
         tab = "sent" if not queues["inbox"].exists() and queues["sent"].exists() else "inbox"
-    page = Paginator(queues[tab], PAGE_SIZE).get_page(request.GET.get("page"))
+    sorting = listing.Sorting(request.GET, NOTICE_SORTS)
+    notices_ = sorting.apply(queues[tab])
     gate = disclosure.Gate(user)
+    if listing.export_format(request):
+        return listing.export_response(request, what=f"notices-{tab}", title=_("Sealing notices"),
+                                       columns=_notice_columns(tab), queryset=notices_,
+                                       build=lambda batch: _rows(user, batch, today, gate), today=today,
+                                       sorting=sorting)
+    page = CappedPaginator(notices_, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = _rows(user, page, today, gate)
     context = {
         "tab": tab,
         "page": page,
         "rows": rows,
         "today": today,
+        "sorting": sorting,
         # the inbox exactly (its "seal all" button says how many); the histories up to a cap
         "counts": {name: queue.count() if name == "inbox" else capped_count(queue) for name, queue in queues.items()},
         "overdue_count": queues["inbox"].filter(deadline__lt=today).count(),
@@ -84,6 +103,56 @@ def notice_inbox(request):
         "agency": user.agency,
     }
     return render(request, "sealing/notice_inbox.html", context)
+
+
+def _received(row) -> str:
+    notice = row.notice
+    if not notice.received_on:
+        return _("not yet acknowledged")
+    text = notice.received_on.isoformat()
+    if row.undelivered:
+        text += " · " + _("received late")
+    return text
+
+
+def _seal_by(row):
+    notice = row.notice
+    if notice.deadline:
+        return notice.deadline
+    return _("after full execution") if notice.basis == "execution" else _("counted from receipt")
+
+
+def _state(row) -> str:
+    """The state as templates/sealing/_notice_deadline.html says it."""
+    notice, deadline = row.notice, row.deadline
+    if notice.withdrawn_at:
+        return _("withdrawn")
+    if notice.copy_sealed_at:
+        return _("copy sealed")
+    if deadline.overdue:
+        return _("%(days)s days overdue") % {"days": deadline.days_overdue}
+    if deadline.date:
+        return _("last day today") if deadline.days_left == 0 else _("%(days)s days left") % {"days": deadline.days_left}
+    if notice.basis == "execution":
+        return _("after the sentence is fully executed")
+    return _("deadline starts on receipt")
+
+
+def _notice_columns(tab) -> list:
+    columns = [
+        listing.Column(gettext_lazy("serial number"), lambda row: row.notice.serial),
+        listing.Column(gettext_lazy("case number"), lambda row: row.notice.sealing_file.defendant.case.case_number),
+        listing.Column(gettext_lazy("person"), lambda row: str(row.name)),
+        listing.Column(gettext_lazy("sent to"), lambda row: str(row.notice.to_agency)) if tab == "sent" else
+        listing.Column(gettext_lazy("sent by"), lambda row: str(row.notice.from_agency)),
+        listing.Column(gettext_lazy("sent on"), lambda row: row.notice.sent_on),
+        listing.Column(gettext_lazy("received"), _received),
+    ]
+    if tab == "waiting":
+        columns.append(listing.Column(gettext_lazy("sentence fully executed"), lambda row: row.notice.execution_end))
+    columns += [listing.Column(gettext_lazy("seal the copy by"), _seal_by),
+                listing.Column(gettext_lazy("state"), _state)]
+    return columns
 
 
 def _notice(request, pk) -> SealingNotice:

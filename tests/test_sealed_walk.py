@@ -314,11 +314,25 @@ URLS = {
 }
 # Extra query strings: searches and tabs, each term the person could be found by.
 SEARCHES = {
+    # the lists' sorts and exports of what is shown (CSV: the XLSX body is zipped, the text checks would see nothing
+    # in it), searched by the sealed person's ID number and case number
     "sealing:case_list": lambda w: [f"?id_number={w.id_number}", f"?case_number={NUMBER}", "?disposition=sentenced",
-                                    "?year=2023", "?offense_after=2023-05-01&offense_before=2023-05-31"],
-    "sealing:record_list": lambda w: [f"?case_number={NUMBER}", "?kind=judgment"],
-    "sealing:work_queue": lambda w: ["?tab=seal", "?tab=facts", "?tab=retro", "?tab=hidden"],
-    "sealing:notice_inbox": lambda w: ["?tab=inbox", "?tab=waiting", "?tab=sealed", "?tab=sent"],
+                                    "?year=2023", "?offense_after=2023-05-01&offense_before=2023-05-31",
+                                    f"?id_number={w.id_number}&sort=-case_number", f"?case_number={NUMBER}&sort=created_at",
+                                    "?sort=defendants__person__name", f"?format=csv&id_number={w.id_number}&sort=case_number",
+                                    f"?format=csv&case_number={NUMBER}&sort=-created_at", "?format=csv", "?format=xlsx"],
+    "sealing:record_list": lambda w: [f"?case_number={NUMBER}", "?kind=judgment", f"?case_number={NUMBER}&sort=created_at",
+                                      f"?format=csv&case_number={NUMBER}&sort=-created_at", "?format=csv"],
+    "sealing:work_queue": lambda w: ["?tab=seal", "?tab=facts", "?tab=retro", "?tab=hidden",
+                                     *[f"?tab={tab}&sort={sort}" for tab in ("seal", "facts", "retro", "hidden")
+                                       for sort in ("-case_number", "seal_date", "facts_due")],
+                                     *[f"?tab={tab}&format=csv&sort=-case_number" for tab in ("seal", "facts", "retro",
+                                                                                            "hidden")]],
+    "sealing:notice_inbox": lambda w: ["?tab=inbox", "?tab=waiting", "?tab=sealed", "?tab=sent",
+                                       *[f"?tab={tab}&sort={sort}" for tab in ("inbox", "sent")
+                                         for sort in ("serial", "-case_number", "sent_on", "-deadline")],
+                                       *[f"?tab={tab}&format=csv&sort=-case_number" for tab in ("inbox", "waiting",
+                                                                                              "sealed", "sent")]],
     "sealing:notice_seal": lambda w: ["?scope=all", "?scope=overdue",
                                       "?" + "&".join(f"notice={n.pk}" for n in w.file.notices.all())],
     "sealing:charge_list": lambda w: ["?q=盗窃"],
@@ -328,13 +342,20 @@ SEARCHES = {
     # is zipped, the text checks would see nothing in it)
     "sealing:case_export": lambda w: ["?format=csv", "?format=xlsx", f"?format=csv&id_number={w.id_number}",
                                       f"?format=csv&case_number={NUMBER}"],
-    "queries:request_list": lambda w: ["?tab=decided", "?tab=objections"],
-    "oversight:finding_list": lambda w: ["?state=all", "?rule=S-UNDELIVERED", "?source=scan&triage=pending"],
-    "oversight:instrument_list": lambda w: ["?state=open", "?kind=recommendation&escalated=1"],
+    "queries:request_list": lambda w: ["?tab=decided", "?tab=objections", "?tab=decided&sort=-serial",
+                                       "?tab=objections&sort=received", "?tab=open&format=csv&sort=deadline",
+                                       "?tab=decided&format=csv", "?tab=objections&format=csv&sort=-serial"],
+    "oversight:finding_list": lambda w: ["?state=all", "?rule=S-UNDELIVERED", "?source=scan&triage=pending",
+                                         "?state=all&sort=-serial", "?state=all&sort=detected_on",
+                                         "?state=all&format=csv&sort=serial", "?format=xlsx"],
+    "oversight:instrument_list": lambda w: ["?state=open", "?kind=recommendation&escalated=1", "?sort=-issued_on",
+                                            "?state=open&sort=deadline", "?format=csv&sort=serial"],
     "oversight:instrument_create": lambda w: [f"?finding={_finding(w)['pk']}"],
     "oversight:console": lambda w: ["?first=2026-01&last=2026-12", f"?agency={w.police_x.pk}"],
     "oversight:console_export": lambda w: ["?format=xlsx", "?format=csv&table=3", "?format=csv&table=2"],
-    "oversight:access_log": lambda w: ["?action=break_glass", f"?record={w.record.pk}", "?since=2026-01-01"],
+    "oversight:access_log": lambda w: ["?action=break_glass", f"?record={w.record.pk}", "?since=2026-01-01",
+                                       "?sort=at", f"?record={w.record.pk}&sort=-at", f"?format=csv&record={w.record.pk}",
+                                       "?format=csv&sort=at"],
 }
 
 

@@ -24,20 +24,22 @@ K = 2
 COUNTS = {
     "case_list": 22,  # the page's ids, then its rows (common.pagination.slim_page)
     "record_list": 18,  # and the user's grants, read first (sealing.selectors.records_for)
-    "work_queue:seal": 26,  # the queues start from the agency's own reach (selectors._agency_files)
-    "work_queue:hidden": 26,
-    "work_queue:facts": 19,
-    "work_queue:retro": 26,
+    # the queues start from the agency's own reach (selectors._agency_files); paged by slim_page since the lists'
+    # issue (18, part 4): the capped count of the page, its ids, then its rows, where they showed the first 200
+    "work_queue:seal": 28,
+    "work_queue:hidden": 28,
+    "work_queue:facts": 21,
+    "work_queue:retro": 28,
     "sweep_list": 12,
     "notice_inbox:inbox": 28,
     "notice_inbox:sent": 27,
     "notice_inbox:waiting": 27,
     "notice_inbox:sealed": 27,
-    "request_list:open": 11,
-    "request_list:decided": 11,
-    "request_list:objections": 11,
+    "request_list:open": 13,  # paged as the work queue: the capped count, the page's ids, its rows
+    "request_list:decided": 13,
+    "request_list:objections": 13,
     "disclosed_to_me": 14,
-    "finding_list": 25,
+    "finding_list": 26,  # slim_page: the ids of the page, then its rows (the count is capped)
     "instrument_list": 32,
     "inbox": 16,
     "console": 45,  # + the region tree and the region list of the filters (roll-up by region)
@@ -311,3 +313,52 @@ def test_access_log(cast, others, client):
 
     client.force_login(cast.supervisor_x)
     same_for_k_and_3k(client, reverse("oversight:access_log"), {}, add, COUNTS["access_log"], "access-log")
+
+
+# --- sorted and exported lists (issue 18, part 4): a sort costs nothing more; an export reads its rows in
+# batches (the ids, then each batch with its related rows) plus one audit entry, however many rows --------------
+
+SORTED_AND_EXPORTED = {
+    # (list, params): the queries pinned
+    ("case_list", "sort=-case_number"): 22,
+    ("case_list", "format=csv&sort=case_number"): 20,
+    ("record_list", "sort=created_at"): 18,
+    ("record_list", "format=csv&sort=-created_at"): 16,
+    ("work_queue", "tab=hidden&sort=-case_number"): 28,
+    ("work_queue", "tab=hidden&format=csv&sort=seal_date"): 22,
+}
+
+
+@pytest.mark.parametrize("name,params", list(SORTED_AND_EXPORTED))
+def test_sorted_and_exported_sealing_lists(cast, client, name, params):
+    from django.http import QueryDict
+
+    client.force_login(cast.clerk_a)
+    build = hidden_cases if name == "work_queue" else open_cases
+    marker = "粤0104刑初70" if name == "work_queue" else "粤0104刑初50"
+    same_for_k_and_3k(client, reverse(f"sealing:{name}"), QueryDict(params).dict(), lambda s, n: build(cast, s, n),
+                      SORTED_AND_EXPORTED[(name, params)], marker=marker)
+
+
+SUPERVISION_SORTED_AND_EXPORTED = {
+    ("finding_list", "sort=serial"): 26,
+    ("finding_list", "format=csv&sort=-detected_on"): 23,
+    ("access_log", "sort=at"): 32,
+    ("access_log", "format=csv&sort=at"): 27,
+}
+
+
+@pytest.mark.parametrize("name,params", list(SUPERVISION_SORTED_AND_EXPORTED))
+def test_sorted_and_exported_supervision_lists(cast, others, client, name, params):
+    from django.http import QueryDict
+
+    from sealing import disclosure
+
+    def reads(s, n):
+        for case in hidden_cases(cast, s, n):
+            disclosure.log_read(cast.clerk_a, record=case.records.get(), reason="核对封存范围")
+
+    client.force_login(cast.supervisor_x)
+    add = (lambda s, n: overdue_files(cast, s, n)) if name == "finding_list" else reads
+    same_for_k_and_3k(client, reverse(f"oversight:{name}"), QueryDict(params).dict(), add,
+                      SUPERVISION_SORTED_AND_EXPORTED[(name, params)], marker="粤0104刑初70")

@@ -432,6 +432,16 @@ LISTS = [
     _listing("oversight:instrument_create", f"agency={HUGER}&finding={HUGER}&finding=%C2%B2&kind=%00",
              "supervisor_x"),
     _listing("oversight:inbox", f"page={HUGER}%00", "police_clerk_x"),
+    # a sort outside the whitelist (a masked column, a lookup, junk) falls back to the list's own order
+    _listing("sealing:case_list", "sort=defendants__person__name&page=2"),
+    _listing("sealing:case_list", "sort=%00%ff&format=%3Cscript%3E"),
+    _listing("sealing:record_list", f"sort=-{ONE_MB_TERM}"),
+    _listing("sealing:work_queue", "tab=hidden&sort=--seal_date"),
+    _listing("sealing:notice_inbox", "tab=sent&sort=-sealing_file__defendant__person__name"),
+    _listing("queries:request_list", "tab=objections&sort=%27%20OR%201%3D1%20--"),
+    _listing("oversight:finding_list", "sort=-facts&state=all", "supervisor_x"),
+    _listing("oversight:instrument_list", f"sort=-&page={HUGE}", "supervisor_x"),
+    _listing("oversight:access_log", f"sort=reason&after={HUGER}", "supervisor_x"),
 ]
 
 
