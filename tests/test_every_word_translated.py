@@ -300,3 +300,20 @@ def test_every_page_speaks_the_users_language(world, client, who, language):  # 
             failures[url] = found
     assert read >= 10  # the walk really read pages
     assert failures == {}, "\n".join(f"{url}: {found}" for url, found in failures.items())
+
+
+def test_the_admins_history_shows_a_changed_choice_by_its_label(world, client):  # noqa: F811
+    """The superuser's admin is not walked yet (KNOWN_GAPS above); its history list of a decided request, whose
+    status and decision changed, still shows labels and translated reasons, never the stored codes."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from queries.models import Outcome, QueryStatus
+
+    client.force_login(world.users["superuser"])
+    page = client.get(reverse("admin:queries_queryrequest_history", args=[world.query.pk]))
+    assert page.status_code == 200
+    text = visible_text(page.content.decode())
+    assert not {"issue_certificate", "awaiting_review", "decided"} & set(re.findall(r"[a-z_]+", text))
+    with translation.override("zh-hans"):
+        assert str(Outcome.ISSUE_CERTIFICATE.label) in text and str(QueryStatus.DECIDED.label) in text
