@@ -1,5 +1,7 @@
 """Admin pieces shared by the apps."""
+from django.contrib import admin
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 
@@ -8,6 +10,11 @@ class VersionedPolicyAdmin(SimpleHistoryAdmin):
     The add form starts from the version in force; saving numbers the new version under a lock."""
 
     readonly_fields = ("version", "created_at", "created_by")
+
+    @admin.display(description=_("version"), ordering="version")
+    def version_label(self, obj):
+        """The list's first column (v1, v2 …), under a translated header rather than the property's name."""
+        return obj.label
 
     def get_changeform_initial_data(self, request):
         model = self.model

@@ -10,7 +10,7 @@ from .models import Finding, Instrument, InstrumentReply, OversightPolicy, ScanR
 class OversightPolicyAdmin(VersionedPolicyAdmin):
     """Policy versions are added, never edited (as the sealing policy)."""
 
-    list_display = ("label", "read_volume_threshold", "read_volume_period_days", "created_at", "created_by", "note")
+    list_display = ("version_label", "read_volume_threshold", "read_volume_period_days", "created_at", "created_by", "note")
 
 
 @admin.register(Finding)

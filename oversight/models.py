@@ -215,9 +215,9 @@ class ScanRun(models.Model):
 # --- instruments (RULES.md §5 "Instruments") ----------------------------------------------------------
 
 class InstrumentKind(models.TextChoices):
-    ORAL = "oral_correction", _("oral correction (口头纠正意见)")
-    NOTICE = "correction_notice", _("correction notice (纠正违法通知书)")
-    RECOMMENDATION = "recommendation", _("procuratorial recommendation (检察建议)")
+    ORAL = "oral_correction", _("oral correction")
+    NOTICE = "correction_notice", _("correction notice")
+    RECOMMENDATION = "recommendation", _("procuratorial recommendation")
 
 
 class InstrumentState(models.TextChoices):

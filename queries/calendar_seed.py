@@ -2,6 +2,15 @@
 import datetime as dt
 
 
+def holiday_name(english: str | None) -> str:
+    """The holiday's Chinese name (元旦, 春节 …): the note is Chinese like the rest of the calendar's data, whatever
+    the package's own English names ("New Year's Day"); a name it does not know is kept as it is."""
+    from chinese_calendar.constants import Holiday
+
+    chinese = {holiday.value: holiday.chinese for holiday in Holiday}
+    return chinese.get(english, english or "")
+
+
 def exceptional_days(first_year: int, last_year: int):
     """(date, is_working, note) for every day that differs from "Monday to Friday work"."""
     import chinese_calendar
@@ -14,5 +23,5 @@ def exceptional_days(first_year: int, last_year: int):
             return
         if working != (day.weekday() < 5):
             _on_holiday, name = chinese_calendar.get_holiday_detail(day)
-            yield day, working, (name or "") if not working else "调休上班"
+            yield day, working, holiday_name(name) if not working else "调休上班"
         day += dt.timedelta(days=1)

@@ -47,7 +47,7 @@ class WorkingDay(models.Model):
         ordering = ["date"]
 
     def __str__(self):
-        return f"{self.date} {'班' if self.is_working else '休'} {self.note}"
+        return f"{self.date} {_('working day') if self.is_working else _('day off')} {self.note}".strip()
 
 
 class RequesterKind(models.TextChoices):

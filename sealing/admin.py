@@ -57,7 +57,7 @@ class SealingPolicyAdmin(VersionedPolicyAdmin):
 
     form = SealingPolicyForm
     change_form_template = "admin/sealing/sealingpolicy/change_form.html"
-    list_display = ("label", "effective_from", "mode", "micro_definition", "light_max_months",
+    list_display = ("version_label", "effective_from", "mode", "micro_definition", "light_max_months",
                     "juvenile_seal_within_days", "created_at", "created_by", "note")
 
     def has_add_permission(self, request):

@@ -3,6 +3,7 @@ import json
 from pathlib import Path
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 DATA = Path(__file__).resolve().parent / "data" / "charges.json"
 FIELDS = (
@@ -10,7 +11,7 @@ FIELDS = (
     "statutory_max_months", "negligent", "national_security", "terrorism", "organized_crime", "drug",
     "high_incidence", "categories", "source",
 )
-REASON = "catalogue loaded"
+REASON = gettext_noop("catalogue loaded")  # stored as is, shown translated (sealing/history.py)
 
 
 def load_charges(charge_model, history_model) -> int:

@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.db import connection, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, gettext_noop
 
 from . import permissions
 from .models import ImportJob
@@ -85,7 +85,7 @@ def create_job(*, user, file_name: str, data: bytes, as_of: dt.date, background:
         raise ImportJobError(gettext(reason))
     job = ImportJob(agency_id=user.agency_id, created_by=user, file_name=PurePath(file_name).name[:200], data=data,
                     sha256=hashlib.sha256(data).hexdigest(), size=len(data), as_of=as_of, background=background)
-    job._change_reason = "import uploaded"
+    job._change_reason = gettext_noop("import uploaded")
     job.save()
     cache.delete(_cache_key(job.pk))  # a number used before (a database restored, a test run) starts at zero
     return job

@@ -333,6 +333,19 @@ class SealingPolicy(models.Model):
         return Policy(version=self.label, **{name: getattr(self, name) for name in self.RULE_FIELDS})
 
 
+# The rules' regime and category of a file (sealing/rules: "juvenile"/"adult", "micro"/"light"/"serious"),
+# named as the decision trace names them (sealing/presentation.py).
+class Regime(models.TextChoices):
+    JUVENILE = "juvenile", _("juvenile regime")
+    ADULT = "adult", _("adult regime")
+
+
+class Category(models.TextChoices):
+    MICRO = "micro", _("micro crime")
+    LIGHT = "light", _("light crime")
+    SERIOUS = "serious", _("serious crime")
+
+
 class FileStatus(models.TextChoices):
     PENDING = "pending", _("pending")
     UNDETERMINED = "undetermined", _("undetermined: facts missing")
@@ -379,8 +392,8 @@ class SealingFile(models.Model):
     )
     status = models.CharField(_("status"), max_length=24, choices=FileStatus.choices, default=FileStatus.PENDING,
                               db_index=True)
-    regime = models.CharField(_("regime"), max_length=10, blank=True)
-    category = models.CharField(_("category"), max_length=10, blank=True)
+    regime = models.CharField(_("regime"), max_length=10, choices=Regime.choices, blank=True)
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices, blank=True)
     eligible = models.BooleanField(_("eligible"), null=True)
     seal_date = models.DateField(_("seal date"), null=True, blank=True, db_index=True)
     observation_end = models.DateField(_("observation ends"), null=True, blank=True, db_index=True)
@@ -667,6 +680,10 @@ class SweepFailure(models.Model):
         verbose_name = _("sweep failure")
         verbose_name_plural = _("sweep failures")
         ordering = ["id"]
+
+    def __str__(self):
+        # the admin's inline names a failure so: its kind and its sweep's date, never "SweepFailure object (1)"
+        return f"{self._meta.verbose_name} · {self.run.as_of:%Y-%m-%d}"
 
 
 class PermitQuerySet(models.QuerySet):
