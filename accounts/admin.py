@@ -1,20 +1,21 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from common.admin import HistoryAdmin
 
 from . import services
 from .models import Agency, Region, User
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(HistoryAdmin):
     list_display = ("code", "name", "parent")
     search_fields = ("code", "name")
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(HistoryAdmin):
     list_display = ("name", "kind", "region")
     list_filter = ("kind",)
     search_fields = ("name", "region__code")
@@ -22,7 +23,7 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(BaseUserAdmin, HistoryAdmin):
     list_display = ("username", "last_name", "first_name", "agency", "is_active", "is_staff")
     list_filter = ("groups", "agency__kind", "is_active")
     list_select_related = ("agency",)

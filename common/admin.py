@@ -1,11 +1,44 @@
 """Admin pieces shared by the apps."""
+import dataclasses
+
 from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 
-class VersionedPolicyAdmin(SimpleHistoryAdmin):
+def hidden_history_fields(model, excluded) -> set[str]:
+    """The fields whose values a history page must not show: those the admin leaves off its form (``exclude``),
+    encrypted fields (a person's name and ID number, a record's content), stored JSON (a decision's trace and a
+    request's recommendation name the sealed facts and records) and the password hash."""
+    hidden = set(excluded or ())
+    for field in model._meta.concrete_fields:
+        if type(field).__name__.startswith("Encrypted") or field.get_internal_type() == "JSONField" \
+                or field.name == "password":
+            hidden.add(field.name)
+    return hidden
+
+
+class _GatedContextHelper(HistoricalRecordContextHelper):
+    hidden: set = set()
+
+    def context_for_delta_changes(self, delta):
+        shown = [change for change in delta.changes if change.field not in self.hidden]
+        return super().context_for_delta_changes(dataclasses.replace(delta, changes=shown))
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin whose history pages list what changed without the values a page of the app would
+    mask or never show (``hidden_history_fields``): the change is named ("recommendation"), not its content."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        helper = _GatedContextHelper(self.model, historical_record)
+        helper.hidden = hidden_history_fields(self.model, self.get_exclude(request))
+        return helper
+
+
+class VersionedPolicyAdmin(HistoryAdmin):
     """A policy whose versions are added, never edited or deleted: each decision keeps the version it used.
     The add form starts from the version in force; saving numbers the new version under a lock."""
 

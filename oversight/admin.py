@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import VersionedPolicyAdmin
+from common.admin import HistoryAdmin, VersionedPolicyAdmin
 
 from .models import Finding, Instrument, InstrumentReply, OversightPolicy, ScanRun
 
@@ -14,7 +13,7 @@ class OversightPolicyAdmin(VersionedPolicyAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(HistoryAdmin):
     """Read-only: findings are written by the scan and the supervisors' pages (services)."""
 
     list_display = ("serial", "rule", "source", "agency", "detected_on", "cause_date", "state", "triage")

@@ -1,18 +1,19 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from common.admin import HistoryAdmin
 
 from .models import LegalBasis, Objection, QueryRequest, WorkingDay
 
 
 @admin.register(LegalBasis)
-class LegalBasisAdmin(SimpleHistoryAdmin):
+class LegalBasisAdmin(HistoryAdmin):
     list_display = ("code", "law", "article", "occupation", "active")
     list_filter = ("active",)
     search_fields = ("code", "law", "occupation")
 
 
 @admin.register(WorkingDay)
-class WorkingDayAdmin(SimpleHistoryAdmin):
+class WorkingDayAdmin(HistoryAdmin):
     """Only the days that differ from Monday-Friday: holidays on weekdays and make-up working weekends."""
 
     list_display = ("date", "is_working", "note")
@@ -22,7 +23,7 @@ class WorkingDayAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(QueryRequest)
-class QueryRequestAdmin(SimpleHistoryAdmin):
+class QueryRequestAdmin(HistoryAdmin):
     """Read-only: requests are taken and decided in the application, never edited here."""
 
     list_display = ("serial", "requester_kind", "purpose", "received", "deadline", "status", "decision")
@@ -42,7 +43,7 @@ class QueryRequestAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(SimpleHistoryAdmin):
+class ObjectionAdmin(HistoryAdmin):
     """Read-only: objections are taken and answered in the application; the grounds and the PDF stay out."""
 
     list_display = ("serial", "request", "received", "deadline", "extended_deadline", "status", "outcome")

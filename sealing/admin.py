@@ -3,9 +3,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import VersionedPolicyAdmin
+from common.admin import HistoryAdmin, VersionedPolicyAdmin
 
 from . import permissions, selectors
 from .models import Charge, SealingFile, SealingPolicy, SweepFailure, SweepRun
@@ -13,7 +12,7 @@ from .policy import same_as_in_force
 
 
 @admin.register(Charge)
-class ChargeAdmin(SimpleHistoryAdmin):
+class ChargeAdmin(HistoryAdmin):
     list_display = ("name", "article_zh", "chapter", "statutory_max", "statutory_max_months", "negligent",
                     "high_incidence", "national_security", "terrorism", "organized_crime", "drug")
     list_filter = ("chapter", "statutory_max", "negligent", "high_incidence", "national_security", "terrorism",
@@ -89,7 +88,7 @@ class SealingPolicyAdmin(VersionedPolicyAdmin):
 
 
 @admin.register(SealingFile)
-class SealingFileAdmin(SimpleHistoryAdmin):
+class SealingFileAdmin(HistoryAdmin):
     """Read-only: a file's status moves only through the services (evaluate, seal, unseal, revoke)."""
 
     list_display = ("file_label", "status", "regime", "category", "seal_date", "observation_end", "policy")
