@@ -92,7 +92,8 @@ def record_status(defendant: Defendant) -> str:
 
 def record_info(defendant: Defendant) -> rules.RecordInfo:
     return rules.RecordInfo(id=defendant.pk, status=record_status(defendant),
-                            charges=tuple(c.name for c in defendant.charges.all()), kind=record_kind(defendant))
+                            charges=tuple(c.name for c in defendant.charges.all()), kind=record_kind(defendant),
+                            label=defendant.case.case_number)  # the reasons name the case, never the internal id
 
 
 def answering_agency(agency) -> str:

@@ -14,12 +14,12 @@ from .facts import (
     MPS_RULES,
     PERSONS,
     PURPOSE_ZH,
+    names_of,
     PURPOSES,
     RECOMMENDATIONS,
     REQUESTER_ZH,
     REQUESTERS,
     QueryFacts,
-    join,
 )
 
 SRC_SCOPE = f"{MEASURES}（查询结果的用途、范围与保密义务）；{MPS_RULES}"
@@ -120,9 +120,9 @@ def document_of_decision(requester: str, decision: str) -> str:
 def q_scope(facts: QueryFacts, disclosed: list, open_listed: Iterable = ()) -> TraceStep:
     """Q-SCOPE: on every permit — only the listed records, with purpose, scope of use and confidentiality."""
     open_listed = list(open_listed)
-    listed = join(disclosed) if disclosed else "（无）"
+    listed = names_of(facts, disclosed) if disclosed else "（无）"
     if open_listed:
-        listed += f"；未封存的犯罪记录：{join(open_listed)}"
+        listed += f"；未封存的犯罪记录：{names_of(facts, open_listed)}"
     undertaking = "；有关单位须签署保密承诺书，与准予查询的决定一并存档" if facts.requester == "unit" else ""
     return TraceStep(
         "Q-SCOPE", SRC_SCOPE, "applies",
@@ -147,9 +147,9 @@ def q_docs(facts: QueryFacts, recommendation: str, disclosed: list,
     elif statement == "listed_records":
         parts = []
         if disclosed:
-            parts.append(f"准予提供的封存记录：{join(disclosed)}")
+            parts.append(f"准予提供的封存记录：{names_of(facts, disclosed)}")
         if open_listed:
-            parts.append(f"未封存的犯罪记录：{join(open_listed)}")
+            parts.append(f"未封存的犯罪记录：{names_of(facts, open_listed)}")
         what = f"出具查询告知函，仅列明{'；'.join(parts)}"
     else:
         what = "出具查询告知函，载明“未发现犯罪记录”（与无犯罪记录者的告知函相同）"

@@ -70,6 +70,12 @@ class RecordInfo:
     status: str  # one of RECORD_STATUSES
     charges: tuple[str, ...] = ()
     kind: str = "conviction"  # one of RECORD_KINDS
+    label: str = ""  # how the messages name it (the web app: the case number); the id when empty
+
+    @property
+    def shown(self) -> str:
+        """The record as a sentence names it: its label, or its id (the JSON commands' records have only that)."""
+        return self.label or str(self.id)
 
     @property
     def sealed(self) -> bool:
@@ -194,7 +200,13 @@ def join(values: Iterable[Any]) -> str:
 
 
 def names(records: Iterable[RecordInfo]) -> str:
-    return join(r.id for r in records)
+    return join(r.shown for r in records)
+
+
+def names_of(facts: QueryFacts, record_ids: Iterable[Any]) -> str:
+    """The records of ``record_ids`` (ids of ``facts.records``) as a sentence names them."""
+    shown = {r.id: r.shown for r in facts.records}
+    return join(shown.get(i, i) for i in record_ids)
 
 
 def open_note(facts: QueryFacts, listed: bool = True) -> str:

@@ -21,7 +21,7 @@ SRC_JUD_GENERAL = f"刑法第六十五条；{CPL_286}；{MEASURES}"
 
 def _describe(record: RecordInfo) -> str:
     kind = "相关记录" if record.related else "犯罪记录"
-    return f"{record.id}（{kind}；{'、'.join(record.charges) or '罪名未记录'}）"
+    return f"{record.shown}（{kind}；{'、'.join(record.charges) or '罪名未记录'}）"
 
 
 def q_jud(facts: QueryFacts) -> TraceStep:

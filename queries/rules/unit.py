@@ -110,7 +110,7 @@ def q_unit_relevant(facts: QueryFacts, charge_categories: ChargeCategories) -> t
             dict(common, disclosed=[]),
         ), []
     listed = "；".join(
-        f"{r.id}（{'、'.join(charges)}，类别：{_categories(hit)}）" for r, charges, hit in found
+        f"{r.shown}（{'、'.join(charges)}，类别：{_categories(hit)}）" for r, charges, hit in found
     )
     disclosed = [r.id for r, _charges, _hit in found]
     return TraceStep(

@@ -179,3 +179,19 @@ def test_q_self_purpose_does_not_depend_on_records():
         same, none = without_id(decision), without_id(decide("guardian", "employment_screening", []))
         same.pop("open_records"), none.pop("open_records")
         assert same == none
+
+
+def test_the_reasons_name_a_record_by_its_label_never_its_internal_id():
+    """The web app labels each record with its case number; the reasons then never print the database id (the
+    "记录：512" users found). Without a label (the JSON commands' records) the given id is the name."""
+    labelled = RecordInfo(512, "sealed", ("故意伤害罪",), label="（2024）粤0104刑初77号")
+    open_one = RecordInfo(513, "open", ("盗窃罪",), label="（2025）粤0104刑初9号")
+    for requester, purpose, basis in (("judicial", "criminal_evaluation", None),
+                                      ("unit", "employment_screening", MPL_62)):
+        decision = decide(requester, purpose, [labelled, open_one], basis).to_dict()
+        text = json.dumps([step["message"] for step in decision["trace"]], ensure_ascii=False)
+        assert "（2024）粤0104刑初77号" in text and "（2025）粤0104刑初9号" in text
+        assert "512" not in text and "513" not in text
+        assert decision["disclosed"] == [512]  # the decision itself still names records by id
+    plain = decide("judicial", "criminal_evaluation", [RecordInfo("R-1", "sealed", ("故意伤害罪",))]).to_dict()
+    assert "R-1" in json.dumps([s["message"] for s in plain["trace"]], ensure_ascii=False)
