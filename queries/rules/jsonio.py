@@ -6,6 +6,8 @@ naming the offending field relative to the request (`received`, `records[1].char
 unknown keys (top level and in records), a missing `records` (`[]` is fine), duplicate record ids in
 a request, duplicate request ids in a list, a charge name not in the catalogue (with the nearest
 catalogue name suggested), a bad `status`, `kind` or `answering_agency`, wrong types, impossible dates.
+A record may carry a `label` (a string of at most 100 characters, e.g. its case number): the reasons then name
+the record by it instead of by its id.
 """
 from __future__ import annotations
 
@@ -44,7 +46,8 @@ __all__ = ["MAX_RECORDS", "MAX_YEAR", "MIN_YEAR", "REQUEST_KEYS", "RECORD_KEYS",
 BasisLookup = Callable[[str], Optional[BasisInfo]]
 
 REQUEST_KEYS = ("id", "requester", "purpose", "legal_basis", "received", "answering_agency", "records")
-RECORD_KEYS = ("id", "status", "charges", "kind")
+RECORD_KEYS = ("id", "status", "charges", "kind", "label")
+MAX_LABEL = 100
 MAX_RECORDS = 10_000
 MAX_CHARGES = 100
 
@@ -94,7 +97,13 @@ def _record(item: Any, prefix: str, charge_names: Collection[str] | None) -> Rec
     if len(charges) > MAX_CHARGES:
         raise InputError(f"{prefix}.charges", f"must not hold more than {MAX_CHARGES} charges", code="list_size")
     names = tuple(_charge(name, f"{prefix}.charges[{j}]", charge_names) for j, name in enumerate(charges))
-    return RecordInfo(id=record_id, status=status, charges=names, kind=kind)
+    label = item.get("label")
+    if label is None:
+        label = ""
+    if not isinstance(label, str) or len(label) > MAX_LABEL:
+        raise InputError(f"{prefix}.label", f"must be a string of at most {MAX_LABEL} characters (how the reasons "
+                         "name the record, e.g. its case number)", code="label")
+    return RecordInfo(id=record_id, status=status, charges=names, kind=kind, label=label.strip())
 
 
 def _records(obj: dict, charge_names: Collection[str] | None) -> tuple[RecordInfo, ...]:

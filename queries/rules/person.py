@@ -32,9 +32,12 @@ def q_cert(facts: QueryFacts) -> TraceStep:
 def q_cert_open(facts: QueryFacts) -> TraceStep:
     """Q-CERT-OPEN: an open conviction exists — refuse the certificate, naming only the open convictions."""
     opened = facts.open_records
+    # The JSON commands' records are named by their ids; the web app's carry labels (case numbers), and the
+    # certificate desk shows its reviewer only whether an open conviction exists: there the sentence counts them.
+    which = f"{len(opened)}项" if any(r.label for r in opened) else f"（{names(opened)}）"
     return TraceStep(
         "Q-CERT-OPEN", SRC_CERT_OPEN, "refuse",
-        f"{REQUESTER_ZH[facts.requester]}申请开具无犯罪记录证明，当事人有未封存的犯罪记录（{names(opened)}），"
+        f"{REQUESTER_ZH[facts.requester]}申请开具无犯罪记录证明，当事人有未封存的犯罪记录{which}，"
         "不予出具无犯罪记录证明；通知书只依据未封存的犯罪记录，不得提及任何已封存或临时封存的记录",
         {"requester": facts.requester, "purpose": facts.purpose, "open_records": ids(opened)},
     )

@@ -33,22 +33,29 @@ def page(browser, live_server):
     context.close()
 
 
+def log_in_on(page, username, password, *, language: str | None = None):
+    """Logs in on ``page`` through the login page (in ``language`` when given: the switch on the login page), and
+    through the second factor when the role needs one: on the first login the enrolment page (its key gives the
+    code), later the code of the user's device."""
+    page.goto("/login/")
+    if language:
+        with page.expect_navigation():  # the switch submits itself
+            page.select_option("select[name=language]", language)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
+    if "/two-factor/" in page.url:
+        page.fill("input[name=token]", _second_factor_code(page, username))
+        page.click("[data-testid=otp-submit]")  # not the first submit button: the navigation's is "log out"
+    page.wait_for_url("**/")
+    return page
+
+
 @pytest.fixture
 def log_in(page):
-    """Logs in through the login page, and through the second factor when the role needs one: on the first login
-    the enrolment page (its key gives the code), later the code of the user's device."""
-
     def _log_in(username, password):
-        page.goto("/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
-        page.wait_for_url(lambda url: "/login/" not in url)
-        if "/two-factor/" in page.url:
-            page.fill("input[name=token]", _second_factor_code(page, username))
-            page.click("[data-testid=otp-submit]")  # not the first submit button: the navigation's is "log out"
-        page.wait_for_url("**/")
-        return page
+        return log_in_on(page, username, password)
 
     return _log_in
 

@@ -93,20 +93,9 @@ def test_no_serious_violation_on_the_main_pages(a11y_page, log_in_as, world, who
 @pytest.fixture
 def log_in_as():
     def _log_in_as(page, username, language):
-        from tests.e2e.conftest import _second_factor_code
+        from tests.e2e.conftest import log_in_on
 
-        page.goto("/login/")
-        if language != "zh-hans":
-            with page.expect_navigation():  # the switch submits itself
-                page.select_option("select[name=language]", language)
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(lambda url: "/login/" not in url)
-        if "/two-factor/" in page.url:
-            page.fill("input[name=token]", _second_factor_code(page, username))
-            page.click("[data-testid=otp-submit]")
-        page.wait_for_url("**/")
+        log_in_on(page, username, DEMO_PASSWORD, language=None if language == "zh-hans" else language)
         assert page.locator("html").get_attribute("lang") == language
         return page
 

@@ -66,11 +66,9 @@ def _log_out(page):
 
 
 def _clerk_seals_from_the_work_list(page, log_in, case, *, english: bool):
-    if english:
-        page.goto("/login/")
-        with page.expect_navigation():  # the switch submits itself
-            page.select_option("select[name=language]", "en")
-    log_in("clerk_a", DEMO_PASSWORD)
+    from tests.e2e.conftest import log_in_on
+
+    log_in_on(page, "clerk_a", DEMO_PASSWORD, language="en" if english else None)
     main = page.inner_text("main")
     assert ("Copies to seal" if english else "待封存副本") in main
     assert _row(page, "seal") == {"count": "1", "overdue": "1", "due-today": "0"}
@@ -127,7 +125,7 @@ def test_the_window_takes_a_request_and_the_reviewer_answers_it_from_the_work_li
     assert row["count"] == "1" and row["overdue"] == "0"
     assert page.inner_text("[data-testid=work-requests] [data-testid=next-due]").strip() >= DAY.isoformat()
     page.click("[data-testid=work-requests] a")
-    page.click("[data-testid=requests] a")
+    page.click("[data-testid=requests] tbody a")
     page.click("[data-testid=decision-form] button[type=submit]")
     page.click("[data-testid=confirm-decide]")
     page.wait_for_selector("[data-testid=decision]")

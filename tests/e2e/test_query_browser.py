@@ -49,7 +49,7 @@ def test_employer_request_permitted_and_person_gets_clean_certificate(page, log_
     # the reviewer sees the recommendation, records the unit's undertaking and permits it
     log_in("reviewer_a", DEMO_PASSWORD)
     page.goto("/queries/")
-    page.click("[data-testid=requests] a")
+    page.click("[data-testid=requests] tbody a")
     assert page.get_attribute("[data-testid=recommendation]", "data-code") == "permit"
     assert "Q-UNIT-RELEVANT" in page.inner_text("[data-testid=trace]")
     page.fill("[data-testid=undertaking-form] #id_signer_name", "王园长")
@@ -80,7 +80,7 @@ def test_employer_request_permitted_and_person_gets_clean_certificate(page, log_
     page.click("form[action='/logout/'] button")
     log_in("reviewer_a", DEMO_PASSWORD)
     page.goto("/queries/")
-    page.click("[data-testid=requests] a")
+    page.click("[data-testid=requests] tbody a")
     assert page.get_attribute("[data-testid=recommendation]", "data-code") == "issue_certificate"
     page.click("[data-testid=decision-form] button[type=submit]")
     page.click("[data-testid=confirm-decide]")  # the decision happens only once confirmed

@@ -486,3 +486,20 @@ def test_process_reports_invalid_input_as_json_with_exit_2(process_env):
     assert done.returncode == 2
     assert json.loads(done.stdout)["field"] == "$"
     assert b"Traceback" not in done.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", [7, ["x"], "案" * 101])
+def test_a_bad_record_label_is_refused_naming_the_field(label, catalogue):
+    code, out, _err = run(request(requester="judicial", purpose="criminal_evaluation", legal_basis=None,
+                                  records=[{**SEALED_THEFT, "label": label}]))
+    assert code == 2 and json.loads(out)["field"] == "records[0].label"
+
+
+@pytest.mark.django_db
+def test_a_record_label_names_the_record_in_the_reasons(catalogue):
+    decision = decide(request(requester="judicial", purpose="criminal_evaluation", legal_basis=None,
+                              records=[{**SEALED_THEFT, "label": "（2024）粤0104刑初5号"}]))
+    messages = " ".join(step["message"] for step in decision["trace"])
+    assert "（2024）粤0104刑初5号" in messages and "R-THEFT" not in messages
+    assert decision["disclosed"] == ["R-THEFT"]

@@ -88,7 +88,8 @@ def test_command_and_reviewer_page_agree(cast, login, requester, purpose, basis,
     web = services.recommend_for(query).to_dict()
 
     records = [{"id": d.pk, "status": d.sealing_file.status if d.sealing_file.hidden else "open",
-                "charges": [c.name for c in d.charges.all()], "kind": services.record_kind(d)}
+                "charges": [c.name for c in d.charges.all()], "kind": services.record_kind(d),
+                "label": d.case.case_number}
                for d in services.records_of(query.subject_index)]
     assert [r["kind"] for r in records].count("related") == 1
     assert all(r["status"] != "open" for r in records if r["kind"] == "related")  # the non-prosecution is sealed
