@@ -2,6 +2,8 @@
 serial numbers, dates; never a person's name). Display only: the conditions live in oversight/rules.py."""
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
 
 from sealing.models import FileStatus
@@ -111,3 +113,33 @@ def summary(finding: Finding) -> str:
             "agency": agency or "—", "count": f.get("count"), "kind": kind_label, "first": f.get("first"),
             "last": f.get("last"), "serials": "、".join(f.get("oral_corrections") or ())}
     return ""
+
+
+# --- The access log's "reference" and "reason given", as stored by sealing.disclosure.log_read ---------------
+
+_EVENT_REFERENCE = re.compile(r"^event (\d+)$")
+
+
+def access_reason(reason: str) -> str:
+    """The reason a read was logged with, in words: a decision by its label, the stored recommendation's reasons
+    by name, a reason the code gave in the user's language; a rule id (Q-JUD) and a user's own words as they are."""
+    from queries.models import Outcome
+
+    if not reason:
+        return "—"
+    if reason == "trace":
+        return _("the decided request's stored reasons were read")
+    outcomes = dict(Outcome.choices)
+    if reason in outcomes:
+        return _("decision: %(decision)s") % {"decision": outcomes[reason]}
+    return _(reason)  # gettext_noop'd reasons are translated; other text comes back unchanged
+
+
+def access_reference(reference: str) -> str:
+    """The reference of a read: a request's or notice's serial as it is; an observation event (stored as "event" and
+    its row number by earlier versions) by what it is."""
+    if not reference:
+        return "—"
+    if _EVENT_REFERENCE.match(reference):
+        return _("observation event (correction page)")
+    return reference

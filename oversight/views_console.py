@@ -33,7 +33,7 @@ from common.validation import BIGINT_MAX
 from sealing.forms import DateField as BoundedDateField
 from sealing.models import AccessAction, AccessLog
 
-from . import console, rules
+from . import console, presentation, rules
 from .models import Rule
 from .selectors import findings_for
 from .views import supervisor_required
@@ -388,6 +388,8 @@ def _with_volume_findings(user, rows) -> list:
         volume.setdefault(finding.official_id, finding)
     for row in rows:
         row.volume_finding = volume.get(row.user_id)
+        row.reference_shown = presentation.access_reference(row.reference)
+        row.reason_shown = presentation.access_reason(row.reason)
     return rows
 
 
@@ -406,8 +408,8 @@ ACCESS_LOG_COLUMNS = (
     listing.Column(gettext_lazy("record"), _record_cell),
     listing.Column(gettext_lazy("permit"),
                    lambda r: _("No. %(no)s") % {"no": r.permit_id} if r.permit_id else _("none")),
-    listing.Column(gettext_lazy("reference"), lambda r: r.reference or "—"),
-    listing.Column(gettext_lazy("reason given"), lambda r: r.reason or "—"),
+    listing.Column(gettext_lazy("reference"), lambda r: presentation.access_reference(r.reference)),
+    listing.Column(gettext_lazy("reason given"), lambda r: presentation.access_reason(r.reason)),
 )
 
 
