@@ -28,7 +28,7 @@ from .forms import (
     ObjectionForm,
     UndertakingForm,
 )
-from .models import DocumentKind, Outcome, QueryStatus, RequesterKind
+from .models import DocumentKind, ObjectionOutcome, Outcome, QueryStatus, RequesterKind
 
 VIEW = "queries.view_queryrequest"
 
@@ -434,6 +434,18 @@ def objection_answer(request, pk):
     today, now = timezone.localdate(), timezone.now()
     objection = get_object_or_404(selectors.objections_for(request.user), pk=pk)
     form = AnswerObjectionForm(request.POST)
+    if form.is_valid() and request.POST.get("confirm") != "1":  # the first POST only shows what the answer will do
+        ok, reason = permissions.can_reexamine(request.user, objection, today)
+        if not ok:
+            messages.error(request, _(reason))
+        elif not permissions.reason_has_substance(form.cleaned_data["answer"]):
+            messages.error(request, _("Give the reasons of the re-examination, in at least ten characters."))
+        else:
+            return render(request, "queries/objection_answer_confirm.html", {
+                "objection": objection, "outcome_label": dict(ObjectionOutcome.choices)[form.cleaned_data["outcome"]],
+                "answer": form.cleaned_data["answer"], "posted": [("outcome", form.cleaned_data["outcome"]),
+                                                                 ("answer", form.cleaned_data["answer"])]})
+        return redirect("queries:objection_detail", pk=objection.pk)
     if form.is_valid():
         try:
             services.answer_objection(objection, user=request.user, outcome=form.cleaned_data["outcome"],

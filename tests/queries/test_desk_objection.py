@@ -145,11 +145,33 @@ def test_the_pages_take_extend_and_answer_an_objection(cast, login, monkeypatch)
     page = examiner.get(response["Location"]).content.decode()
     assert 'data-testid="answer-form"' in page and 'data-testid="extend-form"' in page
     examiner.post(reverse("queries:objection_extend", args=[objection.pk]), {"reason": "需调取外地法院的案卷核实"})
-    examiner.post(reverse("queries:objection_answer", args=[objection.pk]),
-                  {"outcome": "upheld", "answer": "经核查，原答复依据正确，予以维持。"})
+    answer = {"outcome": "upheld", "answer": "经核查，原答复依据正确，予以维持。"}
+    confirmation = examiner.post(reverse("queries:objection_answer", args=[objection.pk]), answer)
+    page = confirmation.content.decode()  # the first post only says what the answer will do
+    assert confirmation.status_code == 200 and 'data-testid="confirm-answer"' in page and "少年戊" in page
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.OPEN
+    examiner.post(reverse("queries:objection_answer", args=[objection.pk]), {**answer, "confirm": "1"})
     objection.refresh_from_db()
     assert objection.status == ObjectionStatus.ANSWERED and objection.extended_deadline is not None
     download = clerk.get(reverse("queries:objection_document", args=[objection.pk]))
     assert download.status_code == 200 and download.content.startswith(b"%PDF")
     assert DownloadLog.objects.get().objection == objection
     assert login(cast.clerk_b).get(reverse("queries:objection_detail", args=[objection.pk])).status_code == 404
+
+
+def test_the_confirmation_is_shown_only_for_an_answer_that_could_be_issued(cast, login, monkeypatch):
+    """Too short a reason, or a reviewer who may not re-examine, gets the error at once, not a confirmation."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: RECEIVED)
+    query = decided_request(cast)
+    objection = services.take_objection(query, user=cast.clerk_a, objector_kind="person", objector_name="少年戊",
+                                        received=RECEIVED, grounds=GROUNDS, today=RECEIVED)
+    url = reverse("queries:objection_answer", args=[objection.pk])
+    short = login(second_reviewer(cast)).post(url, {"outcome": "upheld", "answer": "维持"})
+    assert short.status_code == 302 and short["Location"] == reverse("queries:objection_detail", args=[objection.pk])
+    decider = login(cast.reviewer_a).post(url, {"outcome": "upheld", "answer": "经核查，原答复依据正确，予以维持。"})
+    assert decider.status_code == 302  # the reviewer who decided the request may not re-examine it
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.OPEN
