@@ -1,12 +1,14 @@
 from django.contrib import admin
 
 from common.admin import HistoryAdmin
+from sealing.catalogue import CategoriesAdminForm
 
 from .models import LegalBasis, Objection, QueryRequest, WorkingDay
 
 
 @admin.register(LegalBasis)
 class LegalBasisAdmin(HistoryAdmin):
+    form = CategoriesAdminForm
     list_display = ("code", "law", "article", "occupation", "active")
     list_filter = ("active",)
     search_fields = ("code", "law", "occupation")

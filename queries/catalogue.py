@@ -17,3 +17,14 @@ def load_legal_bases(basis_model, history_model) -> int:
                                      history_change_reason="catalogue loaded", history_date=timezone.now(), **values)
         count += 1
     return count
+
+
+def category_names_in(text: str) -> str:
+    """A summary that cites relevance categories by their codes ("（corruption）"), with their Chinese names instead
+    (“贪污贿赂”): the summary is shown to reviewers as it is, on the Chinese pages too."""
+    import re
+
+    from .rules import CATEGORY_ZH
+
+    codes = "|".join(sorted(CATEGORY_ZH, key=len, reverse=True))
+    return re.sub(rf"(?<![A-Za-z_])({codes})(?![A-Za-z_])", lambda m: f"“{CATEGORY_ZH[m.group(1)]}”", text)

@@ -7,12 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from common.admin import HistoryAdmin, VersionedPolicyAdmin
 
 from . import permissions, selectors
+from .catalogue import CategoriesAdminForm
 from .models import Charge, SealingFile, SealingPolicy, SweepFailure, SweepRun
 from .policy import same_as_in_force
 
 
 @admin.register(Charge)
 class ChargeAdmin(HistoryAdmin):
+    form = CategoriesAdminForm
     list_display = ("name", "article_zh", "chapter", "statutory_max", "statutory_max_months", "negligent",
                     "high_incidence", "national_security", "terrorism", "organized_crime", "drug")
     list_filter = ("chapter", "statutory_max", "negligent", "high_incidence", "national_security", "terrorism",

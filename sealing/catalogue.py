@@ -86,3 +86,42 @@ def charge_categories():
     table = {name: frozenset(cats or ()) for name, cats in Charge.objects.values_list("name", "categories")}
     empty: frozenset[str] = frozenset()
     return lambda name: table.get(name, empty)
+
+
+# --- The relevance categories of the charge and legal-basis catalogues (Q-UNIT-RELEVANT), for the admin's forms:
+# the codes are the catalogues' keys (queries/rules/unit.py names them in Chinese for the reasons).
+from django import forms  # noqa: E402
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+CRIME_CATEGORIES = (
+    ("sexual", _("sexual offences")), ("abuse", _("abuse")), ("trafficking", _("trafficking in persons")),
+    ("violence", _("violent injury")), ("property", _("offences against property")), ("fraud", _("fraud")),
+    ("corruption", _("corruption and bribery")), ("duty", _("dereliction of duty")), ("drug", _("drugs")),
+    ("traffic", _("traffic offences")), ("firearms", _("firearms, ammunition and explosives")),
+    ("public_order", _("disturbing public order")), ("national_security", _("endangering national security")),
+    ("terrorism", _("terrorist activities")), ("organized_crime", _("organised crime")),
+    ("economic", _("undermining the market economy")), ("environment", _("damaging the environment and resources")),
+    ("judicial", _("obstructing justice")), ("gambling", _("gambling")), ("prostitution", _("prostitution")),
+    ("cyber", _("cybercrime")), ("public_health", _("endangering public health")),
+)
+
+
+class CategoriesField(forms.MultipleChoiceField):
+    """A catalogue entry's categories as boxes to tick, by their names (the model stores the list of codes)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *, required: bool, label, **kwargs):
+        super().__init__(choices=CRIME_CATEGORIES, required=required, label=label, **kwargs)
+
+
+class CategoriesAdminForm(forms.ModelForm):
+    """The admin's form of a catalogue with ``categories``: ticked boxes instead of the JSON of codes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self._meta.model._meta.get_field("categories")
+        self.fields["categories"] = CategoriesField(required=not field.blank, label=field.verbose_name)
+
+    def clean_categories(self):
+        return sorted(self.cleaned_data["categories"])
