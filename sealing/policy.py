@@ -16,6 +16,8 @@ from django.db.models import Q
 
 from .models import SealingPolicy
 
+DEFAULT_NOTE = "初始版本：规则规定的默认值"  # the first version's reason, shown as it is (data, like every reason)
+
 
 def policy_in_force(as_of: dt.date | None = None) -> SealingPolicy | None:
     """The version in force on ``as_of`` (the newest without a date), or None when there is none: readers that
@@ -44,7 +46,7 @@ def current_policy_version(as_of: dt.date | None = None) -> SealingPolicy:
     policy = policy_in_force(as_of)
     if policy is None:
         with transaction.atomic():
-            policy, _ = SealingPolicy.objects.get_or_create(version=1, defaults={"note": "RULES.md defaults"})
+            policy, _ = SealingPolicy.objects.get_or_create(version=1, defaults={"note": DEFAULT_NOTE})
     return policy
 
 
