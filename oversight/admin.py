@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from common.admin import HistoryAdmin, VersionedPolicyAdmin
 
-from .models import Finding, Instrument, InstrumentReply, OversightPolicy, ScanRun
+from .models import Finding, Instrument, InstrumentReply, OversightPolicy, Rule, ScanRun
 
 
 @admin.register(OversightPolicy)
@@ -39,7 +41,20 @@ class FindingAdmin(HistoryAdmin):
 @admin.register(ScanRun)
 class ScanRunAdmin(admin.ModelAdmin):
     list_display = ("as_of", "trigger", "started_at", "finished_at", "created", "open", "closed")
-    readonly_fields = ("as_of", "trigger", "started_at", "finished_at", "created", "open", "closed", "by_rule")
+    readonly_fields = ("as_of", "trigger", "started_at", "finished_at", "created", "open", "closed", "by_rule_table")
+    exclude = ("by_rule",)
+
+    @admin.display(description=_("by rule"))
+    def by_rule_table(self, obj):
+        """The run's counts per rule, each rule by its name and each count under its heading (the JSON as stored
+        names them by code)."""
+        labels = dict(Rule.choices)
+        rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
+            (labels.get(rule, rule), counts.get("created", 0), counts.get("open", 0), counts.get("closed", 0))
+            for rule, counts in sorted((obj.by_rule or {}).items())))
+        return format_html('<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>'
+                           "<tbody>{}</tbody></table>", _("rule"), _("findings created"), _("findings open"),
+                           _("findings closed"), rows)
 
     def has_add_permission(self, request):
         return False
