@@ -1,7 +1,7 @@
 """Accessibility: axe-core (vendored from its npm package, tests/e2e/vendor) finds no serious or critical violation
 on the main pages of each role — the home page's work list, the clerk's case form and work queue, the police
 clerk's notice inbox, the reviewer's request list, the supervisor's console, the administrator's home — in
-Chinese and in English.
+Chinese and in English; and the layout holds at 1024 and 1366 px (no page wider than the window).
 
 The data is prepared through the services around tests.cast.TODAY, so each page has rows to check."""
 from __future__ import annotations
@@ -87,6 +87,12 @@ def test_no_serious_violation_on_the_main_pages(a11y_page, log_in_as, world, who
         blocking = violations(page)
         if blocking:
             found[path] = blocking
+        for width in (1024, 1366):  # the layout holds from 1024 px up: nothing wider than the window
+            page.set_viewport_size({"width": width, "height": 768})
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                found.setdefault(path, []).append({"id": "overflow", "width": width, "pixels": overflow})
+        page.set_viewport_size({"width": 1366, "height": 768})
     assert not found, json.dumps(found, ensure_ascii=False, indent=1)
 
 
