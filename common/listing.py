@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from .export import CSV_TYPE, XLSX_TYPE, csv_bytes, xlsx_bytes
+from .export import csv_response, xlsx_response
 from .pagination import _hydrate
 
 SORT = "sort"
@@ -154,12 +154,10 @@ def export_response(request, *, what: str, title: str, columns: Sequence[Column]
     if capped:
         cells.append([_("More than %(n)d rows: narrow the list with its filters.") % {"n": limit}])
     header = [str(c.label) for c in columns]
+    filename = f"{what}-{today:%Y%m%d}.{fmt}"
     if fmt == "xlsx":
-        content, content_type = xlsx_bytes([(title, header, cells)]), XLSX_TYPE
+        response = xlsx_response(filename, [(title, header, cells)])
     else:
-        content, content_type = csv_bytes(header, cells), CSV_TYPE
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{what}-{today:%Y%m%d}.{fmt}"'
-    response["X-Content-Type-Options"] = "nosniff"
+        response = csv_response(filename, header, cells)
     response["Cache-Control"] = "no-store"
     return response

@@ -72,6 +72,16 @@ def count_summary(queryset: QuerySet, *, cap: int = COUNT_CAP) -> DeadlineSummar
     return DeadlineSummary(count=capped_count(queryset, cap), overdue=0, due_today=0, next_due=None)
 
 
+def counted(singular: str, plural: str, count: int | str) -> str:
+    """A note on an item, "%(count)s …" in the plural form the number asks for ("1000+" past the cap), or nothing
+    when there is none."""
+    from django.utils.translation import ngettext
+
+    if not count:
+        return ""
+    return ngettext(singular, plural, count if isinstance(count, int) else 2) % {"count": count}
+
+
 def item(key: str, label: str, url: str, summary: DeadlineSummary, *notes: str) -> WorkItem:
     return WorkItem(key=key, label=str(label), url=url, count=summary.count, overdue=summary.overdue,
                     due_today=summary.due_today, next_due=summary.next_due, notes=tuple(n for n in notes if n))

@@ -143,7 +143,6 @@ def work_items(user, today: dt.date) -> list:
     """Supervision's side of the home page. A supervisor: findings to triage, the instruments that wait on the
     procuratorate (approval, issue, a reply to examine, a review to answer) and the agencies' replies it awaits,
     by their deadlines. Any agency: the instruments addressed to it that it must answer."""
-    from common.pagination import capped_count
     from common.worklist import count_summary, deadline_summary, item
 
     from . import instruments
@@ -166,17 +165,16 @@ def work_items(user, today: dt.date) -> list:
                 summary = count_summary(ours.filter(state=state))
                 if summary.count:
                     items.append(item(f"instruments-{state}", label, f"{listed}?state={state}", summary))
-            review = ours.filter(state=InstrumentState.REVIEW)
-            if capped_count(review):
+            review = deadline_summary(ours.filter(state=InstrumentState.REVIEW), "review_due", today)
+            if review.count:
                 items.append(item("instruments-review", _("Requests for review to answer"),
-                                  f"{listed}?state={InstrumentState.REVIEW}",
-                                  deadline_summary(review, "review_due", today)))
+                                  f"{listed}?state={InstrumentState.REVIEW}", review))
             items.append(item("instruments-awaiting", _("Replies awaited from agencies"), f"{listed}?state=open",
                               deadline_summary(ours.filter(state__in=AWAITING_REPLY).exclude(
                                   kind=InstrumentKind.ORAL), "deadline", today)))
-    addressed = instruments.inbox_for(user).filter(state__in=AWAITING_REPLY).exclude(kind=InstrumentKind.ORAL) \
-        if user.agency_id is not None else None
-    if addressed is not None and capped_count(addressed):
-        items.append(item("inbox", _("Supervision instruments to answer"), reverse("oversight:inbox"),
-                          deadline_summary(addressed, "deadline", today)))
+    if user.agency_id is not None:
+        addressed = deadline_summary(instruments.inbox_for(user).filter(state__in=AWAITING_REPLY).exclude(
+            kind=InstrumentKind.ORAL), "deadline", today)
+        if addressed.count:
+            items.append(item("inbox", _("Supervision instruments to answer"), reverse("oversight:inbox"), addressed))
     return items

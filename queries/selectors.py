@@ -85,10 +85,10 @@ def work_items(user, today) -> list:
     deadlines (Q-DEADLINE). Counts and deadlines only: nothing here tells of anyone's records (Q-INTAKE)."""
     from django.db.models.functions import Coalesce
     from django.urls import reverse
-    from django.utils.translation import gettext as _, ngettext
+    from django.utils.translation import gettext as _
 
     from common.pagination import capped_count
-    from common.worklist import deadline_summary, item
+    from common.worklist import counted, deadline_summary, item
 
     from .models import ObjectionStatus
 
@@ -100,9 +100,8 @@ def work_items(user, today) -> list:
     url = reverse("queries:request_list")
     return [
         item("requests", _("Query requests to answer"), f"{url}?tab=open", deadline_summary(queue, "deadline", today),
-             ngettext("%(count)s awaiting a second reviewer's approval",
-                      "%(count)s awaiting a second reviewer's approval",
-                      approval if isinstance(approval, int) else 2) % {"count": approval} if approval else ""),
+             counted("%(count)s awaiting a second reviewer's approval",
+                     "%(count)s awaiting a second reviewer's approval", approval)),
         item("objections", _("Objections to re-examine"), f"{url}?tab=objections",
              deadline_summary(objections, Coalesce("extended_deadline", "deadline"), today)),
     ]

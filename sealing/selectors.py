@@ -327,11 +327,19 @@ def seal_deadline(file: SealingFile, agency_id, today: dt.date) -> Deadline | No
     notice = SealingNotice.objects.filter(sealing_file=file, to_agency_id=agency_id, withdrawn_at__isnull=True).first()
     if notice is not None:
         return notice_deadline(notice, today)
-    if file.defendant.case.agency_id != agency_id or file.policy is None:
+    if file.defendant.case.agency_id != agency_id:
         return None
-    date = own_seal_deadline(regime=file.regime, seal_date=file.seal_date,
-                             within_days=file.policy.juvenile_seal_within_days)
+    date = own_copies_deadline(file)
     return Deadline(date=date, done=False, today=today) if date else None
+
+
+def own_copies_deadline(file: SealingFile) -> dt.date | None:
+    """J-WHEN's last day for the deciding agency's own copies of ``file`` (rules.files.own_seal_deadline, under the
+    file's policy); None for an adult file or a file decided under no policy."""
+    if file.policy is None:
+        return None
+    return own_seal_deadline(regime=file.regime, seal_date=file.seal_date,
+                             within_days=file.policy.juvenile_seal_within_days)
 
 
 def active_seals_by_agency(file: SealingFile) -> list[tuple[object, list[Record]]]:
@@ -517,7 +525,9 @@ def file_counts_by_status() -> list[tuple[str, str, int]]:
 
 # --- The home page's work list (common.worklist): what the user's agency has to do, from the queues above ------
 
-WORK_QUEUE_ROWS = 200  # the rows the work queue shows (views_files.work_queue) and the home page weighs
+# The rows of the "to seal" queue (in seal-date order) whose copies the home page weighs: copy_states reads them
+# at once, as it reads a page of the work queue; past them the overdue and due-today figures are not counted.
+WORK_QUEUE_ROWS = 200
 
 
 def copies_to_seal(user, today: dt.date) -> "DeadlineSummary":
@@ -535,8 +545,7 @@ def copies_to_seal(user, today: dt.date) -> "DeadlineSummary":
         if state is None or state.state != "open":
             continue
         if state.deciding:  # J-WHEN's limit for the deciding agency's own copies, not the seal date itself
-            due = own_seal_deadline(regime=file.regime, seal_date=file.seal_date,
-                                    within_days=file.policy.juvenile_seal_within_days) if file.policy else None
+            due = own_copies_deadline(file)
         else:
             due = state.deadline.date if state.deadline is not None else None
         if due is not None:
@@ -552,10 +561,10 @@ def work_items(user, today: dt.date) -> list:
     """The sealing side of the home page: copies to seal, notices to act on, files missing facts, J-RETRO cases,
     and for an administrator what the nightly sweep has to take up."""
     from django.urls import reverse
-    from django.utils.translation import gettext as _, ngettext
+    from django.utils.translation import gettext as _
 
     from common.pagination import capped_count
-    from common.worklist import count_summary, deadline_summary, item
+    from common.worklist import count_summary, counted, deadline_summary, item
 
     from . import sweep
     from .permissions import can_run_sweep
@@ -576,14 +585,12 @@ def work_items(user, today: dt.date) -> list:
         items.append(item(
             "notices", _("Sealing notices to acknowledge or carry out"), f"{reverse('sealing:notice_inbox')}?tab=inbox",
             deadline_summary(notices, "deadline", today),
-            ngettext("%(count)s not yet acknowledged", "%(count)s not yet acknowledged",
-                     unreceived if isinstance(unreceived, int) else 2) % {"count": unreceived} if unreceived else ""))
+            counted("%(count)s not yet acknowledged", "%(count)s not yet acknowledged", unreceived)))
     if can_run_sweep(user)[0]:
         backlog = capped_count(sweep.notice_backlog(today))
         items.append(item(
             "sweep", _("Files the nightly sweep must move on"), reverse("sealing:sweep_list"),
             deadline_summary(sweep.due_files(today), "next_change", today),
-            ngettext("%(count)s hidden file whose notices are not all sent",
-                     "%(count)s hidden files whose notices are not all sent",
-                     backlog if isinstance(backlog, int) else 2) % {"count": backlog} if backlog else ""))
+            counted("%(count)s hidden file whose notices are not all sent",
+                    "%(count)s hidden files whose notices are not all sent", backlog)))
     return items

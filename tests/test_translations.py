@@ -41,6 +41,8 @@ def test_no_string_is_missing_from_the_catalogue(tmp_path):
          "--keyword=gettext", "--keyword=gettext_noop", "--keyword=ngettext:1,2", "--keyword=pgettext:1c,2",
          # the aliases the code uses too (oversight/views_instruments.py: gettext_noop as N)
          "--keyword=N", "--keyword=_gettext", "--keyword=pgettext_lazy:1c,2", "--keyword=ngettext_lazy:1,2",
+         # common.worklist.counted(singular, plural, count): the work list's notes, through ngettext
+         "--keyword=counted:1,2",
          "-o", str(out), *sources],
         check=True,
     )
