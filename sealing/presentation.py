@@ -1,8 +1,13 @@
-"""How decisions are shown: labels and colours for the trace's outcomes (display only, no law here)."""
+"""How decisions are shown: labels and colours for the trace's outcomes, the trace's sentences in the
+reader's language (display only, no law here)."""
+import datetime as dt
 import re
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
+
+from .rules.kernel import LIST_SEP, MESSAGES, UNKNOWN_DATE
 
 OUTCOME_LABELS = {
     "juvenile": _("juvenile regime"),
@@ -47,6 +52,45 @@ STATUS_STYLES = {
 }
 
 
+def _words(msg) -> str:
+    """A trace Msg's words in the active language: its English is the msgid, its code the context."""
+    return pgettext(msg.key, msg.en)
+
+
+def _text(data: dict) -> str:
+    def value(item) -> str:
+        if isinstance(item, dict) and "key" in item:
+            return _text(item)
+        if isinstance(item, dict) and "date" in item:
+            return date_format(dt.date.fromisoformat(item["date"]), "DATE_FORMAT")
+        if isinstance(item, list):
+            return _words(LIST_SEP).join(value(x) for x in item)
+        if item is None:
+            return _words(UNKNOWN_DATE)
+        return str(item)
+    return _words(MESSAGES[data["key"]]).format(**{k: value(v) for k, v in (data.get("params") or {}).items()})
+
+
+def step_message(step: dict) -> str:
+    """A stored trace step's sentence in the reader's language, rendered from its code and parameters
+    (``text``); a step stored before the codes existed, or whose code is no longer known, reads its Chinese
+    ``message`` as the engine wrote it."""
+    text = step.get("text")
+    if isinstance(text, dict):
+        try:
+            return _text(text)
+        except (KeyError, ValueError, TypeError, IndexError):
+            pass
+    return step.get("message", "")
+
+
+def message_lang(step: dict) -> str | None:
+    """The language of what `step_message` gives: None when it follows the page, "zh-Hans" for a stored
+    Chinese sentence."""
+    text = step.get("text")
+    return None if isinstance(text, dict) and text.get("key") in MESSAGES else "zh-Hans"
+
+
 def trace_rows(decision: dict, *, masked: bool = False) -> list[dict]:
     """The trace as the page shows it. ``masked`` (a hidden file read without a permit or a reason): the
     rule ids, sources and outcomes only; the messages and facts tell the sealed facts and are dropped."""
@@ -54,7 +98,8 @@ def trace_rows(decision: dict, *, masked: bool = False) -> list[dict]:
     for step in decision.get("trace", []):
         outcome = step.get("outcome", "")
         style = "danger" if outcome in NEGATIVE else "warning" if outcome in WARNING else "success"
-        shown = {"rule": step.get("rule", ""), "source": step.get("source", "")} if masked else dict(step)
+        shown = {"rule": step.get("rule", ""), "source": step.get("source", "")} if masked else {
+            **step, "message": step_message(step), "message_lang": message_lang(step)}
         rows.append({**shown, "label": OUTCOME_LABELS.get(outcome, outcome), "style": style})
     return rows
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .presentation import OUTCOME_LABELS, STATUS_STYLES
+from .presentation import OUTCOME_LABELS, STATUS_STYLES, step_message
 
 # Within one day: the start first, then what it carries, the events, the end, the final seal.
 ORDER = {"start": 0, "tier": 1, "reduction": 2, "seal": 3, "event": 4, "service": 5, "status": 6, "end": 7,
@@ -86,7 +86,7 @@ def _trace_entries(decision: dict, masked: bool) -> tuple[list[dict], list[dict]
     rows, event_steps = [], []
     for step in decision.get("trace", []):
         rule, outcome, facts = step.get("rule", ""), step.get("outcome", ""), step.get("facts") or {}
-        message = "" if masked else step.get("message", "")
+        message = "" if masked else step_message(step)
         if rule == "A-START" and start:
             rows.append(dict(date=start, kind="start", rule=rule, title=_("observation period starts"),
                              detail=message))
@@ -115,7 +115,7 @@ def _trace_entries(decision: dict, masked: bool) -> tuple[list[dict], list[dict]
 
 def _mode_entries(step: dict, masked: bool) -> list[dict]:
     facts, outcome = step.get("facts") or {}, step.get("outcome", "")
-    message = "" if masked else step.get("message", "")
+    message = "" if masked else step_message(step)
     mode, start = facts.get("mode"), _date(facts.get("start"))
     end, final = _date(facts.get("observation_end")), _date(facts.get("final_from"))
     rows = []
@@ -143,7 +143,7 @@ def _event_entry(event: EventItem, step: dict | None, masked: bool) -> dict:
     title = _("event") if masked else f"{event.kind_label} · {event.document_number}"
     return dict(date=event.date, kind="event", rule=(step or {}).get("rule", ""), title=title,
                 badge=OUTCOME_LABELS.get(outcome, "") if step else "", style=_style(outcome),
-                detail="" if masked or step is None else step.get("message", ""))
+                detail="" if masked or step is None else step_message(step))
 
 
 def _pair(events: list[EventItem], steps: list[dict]) -> list[tuple[EventItem | None, dict | None]]:
@@ -177,7 +177,7 @@ def build(decision: dict, *, events: Iterable[EventItem] = (), service: Iterable
             facts = step.get("facts") or {}
             rows.append(dict(date=_date(facts["event_date"]), kind="event", rule=step["rule"], title=_("event"),
                              badge=OUTCOME_LABELS.get(step.get("outcome", ""), ""), style=_style(step.get("outcome", "")),
-                             detail="" if masked else step.get("message", "")))
+                             detail="" if masked else step_message(step)))
     for item in service:
         badge, style = SERVICE_STATES[item.state]
         title = _("community service") if masked else _("%(hours)s hours of community service") % {"hours": item.hours}

@@ -43,6 +43,8 @@ def test_no_string_is_missing_from_the_catalogue(tmp_path):
          "--keyword=N", "--keyword=_gettext", "--keyword=pgettext_lazy:1c,2", "--keyword=ngettext_lazy:1,2",
          # common.worklist.counted(singular, plural, count): the work list's notes, through ngettext
          "--keyword=counted:1,2",
+         # sealing.rules.kernel.Msg(code, chinese, english): the trace sentences, the code as context
+         "--keyword=Msg:1c,3",
          "-o", str(out), *sources],
         check=True,
     )

@@ -24,6 +24,7 @@ from sealing.rules import (
     required_choice,
     required_date,
     suggest,
+    without_text,
 )
 
 from .engine import recommend
@@ -189,7 +190,7 @@ def evaluate_payload(
 ) -> dict | list[dict]:
     """The whole command in one call: a dict in gives a dict out, a list gives a list. ``policy`` may be the
     numbers in force as a function of each request's ``received`` date."""
-    decisions = [recommend(facts, charge_categories, is_working_day, working_days,
-                           policy=policy(facts.received) if callable(policy) else policy).to_dict()
+    decisions = [without_text(recommend(facts, charge_categories, is_working_day, working_days,
+                                        policy=policy(facts.received) if callable(policy) else policy).to_dict())
                  for facts in parse_queries(payload, basis_lookup, charge_names)]
     return decisions[0] if isinstance(payload, dict) else decisions

@@ -3,7 +3,7 @@
     from sealing.rules import CaseFacts, Policy, evaluate
     decision = evaluate(facts, Policy(), as_of=dt.date(2025, 1, 1))
 
-The shared kernel (TraceStep, json_ready, InputError, the JSON field readers, zh) lives in
+The shared kernel (TraceStep, Msg/Text, json_ready, InputError, the JSON field readers, zh) lives in
 `kernel.py`, standard library only; queries.rules imports it from here.
 """
 from .dates import add_months, age_on, eighteenth_birthday
@@ -24,8 +24,11 @@ from .facts import (
 from .kernel import (
     MAX_COUNT,
     MAX_YEAR,
+    MESSAGES,
     MIN_YEAR,
     InputError,
+    Msg,
+    Text,
     TraceStep,
     check_keys,
     check_unique,
@@ -43,6 +46,7 @@ from .kernel import (
     required_choice,
     required_date,
     suggest,
+    without_text,
     zh,
 )
 from .jsonio import decision_to_json, evaluate_payload, parse_case, parse_cases

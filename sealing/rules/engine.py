@@ -8,8 +8,14 @@ import datetime as dt
 
 from . import juvenile
 from .adult import evaluate_adult
-from .facts import DISPOSITION_ZH, CaseFacts, Decision, TraceStep, describe_sentence
+from .facts import CaseFacts, Decision, Msg, Text, TraceStep, disposition_text, sentence_text
 from .policy import DEFAULT_POLICY, Policy
+
+
+AGE_UNKNOWN = Msg("J-AGE.unknown", "未记录出生日期或犯罪日期，无法判断行为时是否未满十八周岁",
+                  "The date of birth or of the offence is not recorded: whether the offender was under 18 "
+                  "cannot be determined")
+IMPOSED = Msg("sentence.imposed", "判处{sentence}", "sentenced to {sentence}")
 
 
 def evaluate(facts: CaseFacts, policy: Policy | None = None, as_of: dt.date | None = None) -> Decision:
@@ -24,8 +30,7 @@ def evaluate(facts: CaseFacts, policy: Policy | None = None, as_of: dt.date | No
     missing = [name for name in ("birth_date", "offense_date") if getattr(facts, name) is None]
     if missing:
         trace.append(TraceStep(
-            "J-AGE", juvenile.SRC_AGE, "undetermined",
-            "未记录出生日期或犯罪日期，无法判断行为时是否未满十八周岁", {},
+            "J-AGE", juvenile.SRC_AGE, "undetermined", AGE_UNKNOWN(), {},
         ))
         return Decision(
             id=facts.id, regime=None, category=None, eligible=None, status="undetermined",
@@ -66,7 +71,7 @@ def evaluate(facts: CaseFacts, policy: Policy | None = None, as_of: dt.date | No
     return evaluate_adult(facts, policy, as_of, trace)
 
 
-def _sentence_text(facts: CaseFacts) -> str:
+def _sentence_text(facts: CaseFacts) -> Text:
     if facts.disposition == "sentenced":
-        return "判处" + describe_sentence(facts.sentence)
-    return DISPOSITION_ZH.get(facts.disposition, facts.disposition)
+        return IMPOSED(sentence=sentence_text(facts.sentence))
+    return disposition_text(facts.disposition)

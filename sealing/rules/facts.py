@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .kernel import TraceStep, json_ready  # noqa: F401  (re-exported: their old home)
+from .kernel import Msg, Text, TraceStep, json_ready  # noqa: F401  (re-exported: their old home)
 
 # Vocabularies (kept here so jsonio, the app's forms and the tests share one spelling).
 STATUTORY_MAX_KINDS = ("fine", "surveillance", "detention", "fixed_term", "life", "death")
@@ -137,52 +137,93 @@ class Decision:
         }
 
 
-# Clerk-readable words for the trace messages.
-DISPOSITION_ZH = {
-    "sentenced": "判处刑罚",
-    "exempted": "免予刑事处罚",
-    "not_prosecuted": "不起诉",
-    "not_punished": "不予刑事处罚",
-    "withdrawn": "撤销案件（不追究刑事责任）",
-    "coercive_measure": "仅采取刑事强制措施",
+# Clerk-readable words for the trace messages: each a Msg (Chinese and English); the *_ZH dicts are their
+# Chinese, as the engines and the documents read it.
+DISPOSITION_TEXT = {
+    "sentenced": Msg("disposition.sentenced", "判处刑罚", "sentenced to a punishment"),
+    "exempted": Msg("disposition.exempted", "免予刑事处罚", "exempted from criminal punishment"),
+    "not_prosecuted": Msg("disposition.not_prosecuted", "不起诉", "not prosecuted"),
+    "not_punished": Msg("disposition.not_punished", "不予刑事处罚", "not given a criminal punishment"),
+    "withdrawn": Msg("disposition.withdrawn", "撤销案件（不追究刑事责任）",
+                     "case withdrawn (no criminal liability pursued)"),
+    "coercive_measure": Msg("disposition.coercive_measure", "仅采取刑事强制措施",
+                            "only criminal coercive measures taken"),
 }
-EVENT_ZH = {
-    "intentional_crime": "新的故意犯罪",
-    "negligent_crime": "新的过失犯罪",
-    "administrative_detention": "治安拘留",
+EVENT_TEXT = {
+    "intentional_crime": Msg("event.intentional_crime", "新的故意犯罪", "a new intentional crime"),
+    "negligent_crime": Msg("event.negligent_crime", "新的过失犯罪", "a new negligent crime"),
+    "administrative_detention": Msg("event.administrative_detention", "治安拘留", "administrative detention"),
 }
-STATUTORY_MAX_ZH = {
-    "fine": "罚金",
-    "surveillance": "管制",
-    "detention": "拘役",
-    "fixed_term": "有期徒刑",
-    "life": "无期徒刑",
-    "death": "死刑",
+STATUTORY_MAX_TEXT = {
+    "fine": Msg("statutory_max.fine", "罚金", "a fine"),
+    "surveillance": Msg("statutory_max.surveillance", "管制", "public surveillance"),
+    "detention": Msg("statutory_max.detention", "拘役", "criminal detention"),
+    "fixed_term": Msg("statutory_max.fixed_term", "有期徒刑", "fixed-term imprisonment"),
+    "life": Msg("statutory_max.life", "无期徒刑", "life imprisonment"),
+    "death": Msg("statutory_max.death", "死刑", "the death penalty"),
 }
+DISPOSITION_ZH = {code: msg.zh for code, msg in DISPOSITION_TEXT.items()}
+EVENT_ZH = {code: msg.zh for code, msg in EVENT_TEXT.items()}
+STATUTORY_MAX_ZH = {code: msg.zh for code, msg in STATUTORY_MAX_TEXT.items()}
+
+# A code outside the vocabularies (the engines' callers validate, so only a programming error) reads as it is.
+CODE = Msg("code", "{code}", "{code}")
+
+SENTENCE_NONE = Msg("sentence.none", "（刑罚未记录）", "(sentence not recorded)")
+SENTENCE_TEXT = {
+    "fixed_term": Msg("sentence.fixed_term", "有期徒刑{months}个月", "fixed-term imprisonment of {months} months"),
+    "detention": Msg("sentence.detention", "拘役{months}个月", "criminal detention of {months} months"),
+    "surveillance": Msg("sentence.surveillance", "管制{months}个月", "public surveillance of {months} months"),
+    "fine_only": Msg("sentence.fine_only", "单处罚金", "a fine only"),
+    "life": Msg("sentence.life", "无期徒刑", "life imprisonment"),
+    "death": Msg("sentence.death", "死刑", "the death penalty"),
+}
+SENTENCE_SUSPENDED = Msg("sentence.suspended", "{sentence}，缓刑考验期{probation}个月",
+                         "{sentence}, suspended with {probation} months of probation")
+STATUTORY_MAX_NONE = Msg("statutory_max.none", "（法定最高刑未记录）", "(statutory maximum not recorded)")
+STATUTORY_MAX_MONTHS = Msg("statutory_max.fixed_term_months", "有期徒刑{months}个月",
+                           "fixed-term imprisonment of {months} months")
 
 
-def describe_sentence(sentence: Sentence | None) -> str:
+def disposition_text(disposition: str) -> Text:
+    msg = DISPOSITION_TEXT.get(disposition)
+    return msg() if msg else CODE(code=disposition)
+
+
+def event_text(kind: str) -> Text:
+    msg = EVENT_TEXT.get(kind)
+    return msg() if msg else CODE(code=kind)
+
+
+def sentence_text(sentence: Sentence | None) -> Text:
+    """The sentence imposed, as a phrase: 有期徒刑18个月，缓刑考验期24个月."""
     if sentence is None:
-        return "（刑罚未记录）"
-    months = "?" if sentence.months is None else str(sentence.months)
-    text = {
-        "fixed_term": f"有期徒刑{months}个月",
-        "detention": f"拘役{months}个月",
-        "surveillance": f"管制{months}个月",
-        "fine_only": "单处罚金",
-        "life": "无期徒刑",
-        "death": "死刑",
-    }.get(sentence.kind, sentence.kind)
+        return SENTENCE_NONE()
+    msg = SENTENCE_TEXT.get(sentence.kind)
+    if msg is None:
+        text = CODE(code=sentence.kind)
+    elif "{months}" in msg.zh:
+        text = msg(months="?" if sentence.months is None else str(sentence.months))
+    else:
+        text = msg()
     if sentence.suspended:
         probation = "?" if sentence.probation_months is None else str(sentence.probation_months)
-        text += f"，缓刑考验期{probation}个月"
+        text = SENTENCE_SUSPENDED(sentence=text, probation=probation)
     return text
 
 
-def describe_statutory_max(charge: ChargeInfo) -> str:
+def statutory_max_text(charge: ChargeInfo) -> Text:
     if charge.statutory_max is None:
-        return "（法定最高刑未记录）"
-    word = STATUTORY_MAX_ZH.get(charge.statutory_max, charge.statutory_max)
+        return STATUTORY_MAX_NONE()
     if charge.statutory_max == "fixed_term" and charge.statutory_max_months is not None:
-        return f"{word}{charge.statutory_max_months}个月"
-    return word
+        return STATUTORY_MAX_MONTHS(months=charge.statutory_max_months)
+    msg = STATUTORY_MAX_TEXT.get(charge.statutory_max)
+    return msg() if msg else CODE(code=charge.statutory_max)
+
+
+def describe_sentence(sentence: Sentence | None) -> str:
+    return sentence_text(sentence).zh()
+
+
+def describe_statutory_max(charge: ChargeInfo) -> str:
+    return statutory_max_text(charge).zh()

@@ -40,6 +40,7 @@ from .kernel import (  # noqa: F401  (InputError, MIN_YEAR, MAX_YEAR, MAX_COUNT 
     read_int,
     read_list,
     required_date,
+    without_text,
 )
 from .policy import Policy
 from .validation import check_case_dates, check_charges, check_identity, check_sentence, raise_first
@@ -240,7 +241,7 @@ def parse_cases(payload: Any, lookup: Lookup | None, today: dt.date) -> list[tup
 
 
 def decision_to_json(decision: Decision) -> dict:
-    return decision.to_dict()
+    return without_text(decision.to_dict())
 
 
 def evaluate_payload(

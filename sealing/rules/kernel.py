@@ -5,7 +5,10 @@
   with `index` 0), the error shape of common/jsoncommand.py;
 - the JSON field readers: dates, integers, booleans, choices, identifiers, lists, unknown keys,
   duplicate ids — each raises InputError naming the field;
-- `zh`: a date as a clerk writes it.
+- `zh`: a date as a clerk writes it;
+- `Msg` and `Text`: a trace sentence as a code and its parameters. Each `Msg` holds the law's words in
+  Chinese (what the engines write into `message`, for documents and the JSON commands) and their English;
+  the web app renders a step's `text` in the reader's language (sealing/presentation.py `step_message`).
 
     from sealing.rules import InputError, TraceStep, read_date, check_keys, zh
 """
@@ -20,10 +23,14 @@ from typing import Any, Iterable
 __all__ = [
     "MAX_COUNT",
     "MAX_YEAR",
+    "MESSAGES",
     "MIN_YEAR",
     "InputError",
+    "Msg",
+    "Text",
     "TraceStep",
     "check_keys",
+    "without_text",
     "check_unique",
     "is_int",
     "json_ready",
@@ -58,28 +65,124 @@ def json_ready(value: Any) -> Any:
     return value
 
 
+MESSAGES: dict[str, "Msg"] = {}
+_FIELD = re.compile(r"{(\w+)}")
+
+
+def _fields(template: str) -> set[str]:
+    return set(_FIELD.findall(template))
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A sentence of the trace: its code, the Chinese the engines write, the English the web app shows.
+
+    Written positionally, ``Msg("J-AGE.juvenile", "中文{age}", "English {age}")``: the catalogues are
+    extracted from these calls (xgettext keyword ``Msg:1c,3``: the code is the context, the English the
+    msgid, the Chinese its zh_Hans translation — tests/test_trace_text.py keeps the two equal). Placeholders
+    are ``{name}``; a parameter is a string or number (shown as it is), a date, None (an unknown date), a
+    `Text` (a phrase rendered in the same language) or a list of those (joined by ``list.sep``).
+    """
+
+    key: str
+    zh: str
+    en: str
+
+    def __post_init__(self):
+        if _fields(self.zh) != _fields(self.en):
+            raise ValueError(f"message {self.key}: the Chinese and the English name different parameters")
+        known = MESSAGES.get(self.key)
+        if known is not None and known != self:
+            raise ValueError(f"message {self.key} is defined twice with different words")
+        MESSAGES[self.key] = self
+
+    def __call__(self, **params: Any) -> "Text":
+        if set(params) != _fields(self.zh):
+            raise TypeError(f"message {self.key} takes {sorted(_fields(self.zh))}, not {sorted(params)}")
+        return Text(self.key, params)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A `Msg` with its parameters: rendered in Chinese here, in the reader's language by the web app."""
+
+    key: str
+    params: dict = field(default_factory=dict)
+
+    def render(self, template: Any, date: Any, sep: str) -> str:
+        """`template(msg)` gives the words of a Msg in the language wanted, `date(day or None)` a date."""
+        def value(item: Any) -> str:
+            if isinstance(item, Text):
+                return item.render(template, date, sep)
+            if isinstance(item, (list, tuple)):
+                return sep.join(value(x) for x in item)
+            if item is None or isinstance(item, dt.date):
+                return date(item)
+            return str(item)
+        return template(MESSAGES[self.key]).format(**{k: value(v) for k, v in self.params.items()})
+
+    def zh(self) -> str:
+        return self.render(lambda msg: msg.zh, zh, LIST_SEP.zh)
+
+    def to_dict(self) -> dict:
+        """JSON: nested phrases as {"key", "params"}, dates as {"date": ISO}, an unknown date as null."""
+        def value(item: Any) -> Any:
+            if isinstance(item, Text):
+                return item.to_dict()
+            if isinstance(item, (list, tuple)):
+                return [value(x) for x in item]
+            if isinstance(item, dt.date):
+                return {"date": item.isoformat()}
+            return item
+        return {"key": self.key, "params": {k: value(v) for k, v in self.params.items()}}
+
+
+UNKNOWN_DATE = Msg("date.unknown", "（未知）", "(unknown)")
+LIST_SEP = Msg("list.sep", "、", ", ")
+
+
 @dataclass(frozen=True)
 class TraceStep:
+    """One step of a decision. ``message`` may be given as a `Text`: the step then keeps it as ``text``
+    and its Chinese as ``message``."""
+
     rule: str  # stable rule id, e.g. "J-AGE", "A-EXCL-DRUG", "Q-CERT"
     source: str  # legal source
     outcome: str  # short machine word: applies, eligible, not_eligible, undetermined, ...
-    message: str  # a sentence a clerk can read (Chinese)
+    message: Any  # a sentence a clerk can read (Chinese), or the Text it is rendered from
     facts: dict = field(default_factory=dict)
+    text: Text | None = None
+
+    def __post_init__(self):
+        if isinstance(self.message, Text):
+            object.__setattr__(self, "text", self.message)
+            object.__setattr__(self, "message", self.message.zh())
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "rule": self.rule,
             "source": self.source,
             "outcome": self.outcome,
             "message": self.message,
             "facts": json_ready(self.facts),
         }
+        if self.text is not None:
+            data["text"] = self.text.to_dict()
+        return data
+
+
+def without_text(decision: dict) -> dict:
+    """A decision's dict as the JSON commands print it: each step's rule, source, outcome, Chinese message and
+    facts (DESIGN.md's contract), without the ``text`` the web app renders from."""
+    if not decision.get("trace"):
+        return decision
+    return {**decision, "trace": [{k: v for k, v in step.items() if k != "text"} for step in decision["trace"]]}
 
 
 def zh(day: dt.date | None) -> str:
     """A date as a clerk writes it: 2024年2月29日."""
     if day is None:
-        return "（未知）"
+        return UNKNOWN_DATE.zh
     return f"{day.year}年{day.month}月{day.day}日"
 
 

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from sealing.rules import CaseFacts, ChargeInfo, Event, Policy, Sentence, evaluate
+from sealing.rules import CaseFacts, ChargeInfo, Event, Policy, Sentence, decision_to_json, evaluate
 
 D = dt.date.fromisoformat
 
@@ -372,4 +372,7 @@ def test_juvenile_decision_json_shape():
     assert data["seal_date"] == "2021-01-10"
     assert data["observation_end"] is None
     assert data["missing"] == []
-    assert set(data["trace"][0]) == {"rule", "source", "outcome", "message", "facts"}
+    assert set(data["trace"][0]) == {"rule", "source", "outcome", "message", "facts", "text"}
+    # the JSON commands print DESIGN.md's contract: the web app's codes are left out
+    assert set(decision_to_json(evaluate(case(), Policy(), AS_OF))["trace"][0]) == {
+        "rule", "source", "outcome", "message", "facts"}

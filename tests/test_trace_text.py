@@ -1,0 +1,141 @@
+"""Trace sentences are rendered from a code and its parameters: the Chinese the engines write (documents, the
+JSON commands) and the English of the English UI come from one Msg each (sealing.rules.kernel), and the
+translation catalogues hold both (sealing/trace_catalogue.py)."""
+import datetime as dt
+import random
+import re
+
+import pytest
+from django.utils import translation
+
+from sealing import trace_catalogue
+from sealing.presentation import message_lang, step_message, trace_rows
+from sealing.rules import CaseFacts, ChargeInfo, Event, Msg, Policy, Sentence, Text, TraceStep, evaluate
+from sealing.rules.facts import CIRCUMSTANCES, DISPOSITIONS, EVENT_KINDS, SENTENCE_KINDS, STATUTORY_MAX_KINDS
+from sealing.rules.policy import MODES
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+AS_OF = dt.date(2026, 6, 15)
+
+
+def test_the_catalogues_hold_every_sentence_of_the_rules():
+    assert trace_catalogue.differences() == []
+
+
+def test_every_message_has_english_without_chinese_and_the_same_parameters():
+    for key, msg in trace_catalogue.messages().items():
+        assert msg.zh and msg.en, key
+        assert not CJK.search(msg.en), f"{key}: {msg.en}"
+
+
+def test_a_message_refuses_a_parameter_it_does_not_name():
+    msg = Msg("test.sample", "{a}于{day}", "{a} on {day}")
+    with pytest.raises(TypeError):
+        msg(a=1)
+    with pytest.raises(ValueError):
+        Msg("test.bad", "{a}", "{b}")
+    with pytest.raises(ValueError):
+        Msg("test.sample", "另{a}于{day}", "{a} on {day}")  # one code, two wordings
+
+
+def test_a_step_keeps_its_chinese_and_its_code():
+    step = TraceStep("J-X", "source", "applies", Msg("test.step", "{day}生效", "effective {day}")(
+        day=dt.date(2024, 2, 29)))
+    assert step.message == "2024年2月29日生效"
+    assert step.to_dict()["text"] == {"key": "test.step", "params": {"day": {"date": "2024-02-29"}}}
+    with translation.override("en"):
+        assert step_message(step.to_dict()) == "effective Feb. 29, 2024"
+        assert message_lang(step.to_dict()) is None
+
+
+def test_a_step_stored_before_the_codes_reads_its_chinese_marked_so():
+    stored = {"rule": "J-AGE", "source": "s", "outcome": "juvenile", "message": "行为时未满十八周岁"}
+    with translation.override("en"):
+        assert step_message(stored) == "行为时未满十八周岁"
+        assert message_lang(stored) == "zh-Hans"
+        row = trace_rows({"trace": [stored]})[0]
+        assert row["message"] == "行为时未满十八周岁" and row["message_lang"] == "zh-Hans"
+    # an unknown code (a message renamed since) falls back the same way
+    stored["text"] = {"key": "no.such.code", "params": {}}
+    with translation.override("en"):
+        assert step_message(stored) == "行为时未满十八周岁"
+        assert message_lang(stored) == "zh-Hans"
+
+
+def test_a_masked_row_has_no_sentence_in_any_language():
+    decision = evaluate(_facts(random.Random(1), 0), Policy(), AS_OF).to_dict()
+    with translation.override("en"):
+        rows = trace_rows(decision, masked=True)
+    assert all("message" not in row and "text" not in row and "facts" not in row for row in rows)
+
+
+def _day(rnd, lo, hi):
+    return lo + dt.timedelta(days=rnd.randint(0, max(0, (hi - lo).days)))
+
+
+def _maybe(rnd, p, value):
+    return value if rnd.random() < p else None
+
+
+def _facts(rnd, i):
+    """A random case, every branch of the engine reachable; charge names in ASCII so that any Chinese in an
+    English sentence is the engine's own words."""
+    birth = _day(rnd, dt.date(1960, 1, 1), dt.date(2010, 1, 1))
+    offense = _day(rnd, birth + dt.timedelta(days=365 * 14), min(birth + dt.timedelta(days=365 * 40), AS_OF))
+    if rnd.random() < 0.2:
+        offense = dt.date(birth.year + 18, birth.month, min(birth.day, 28)) + dt.timedelta(days=rnd.randint(-3, 3))
+    charges = tuple(
+        ChargeInfo(
+            name=rnd.choice(["theft", "dangerous driving", "drug trafficking"]),
+            statutory_max=_maybe(rnd, 0.9, rnd.choice(STATUTORY_MAX_KINDS)),
+            statutory_max_months=rnd.choice([None, 6, 12, 36, 60, 120]),
+            negligent=rnd.random() < 0.1, national_security=rnd.random() < 0.03, terrorism=rnd.random() < 0.03,
+            organized_crime=rnd.random() < 0.03, drug=rnd.random() < 0.05, high_incidence=rnd.random() < 0.1,
+            known=rnd.random() < 0.95,
+        )
+        for _ in range(rnd.choice([0, 1, 1, 1, 2, 3]))
+    )
+    sentence = _maybe(rnd, 0.9, Sentence(
+        kind=rnd.choice(SENTENCE_KINDS), months=_maybe(rnd, 0.9, rnd.choice([1, 6, 12, 36, 59, 60, 61, 120])),
+        suspended=rnd.random() < 0.3, probation_months=_maybe(rnd, 0.8, rnd.choice([6, 12, 24, 36]))))
+    effective = _maybe(rnd, 0.9, _day(rnd, offense, offense + dt.timedelta(days=900)))
+    completed = _maybe(rnd, 0.6, effective + dt.timedelta(days=rnd.randint(0, 2000)) if effective else None)
+    events = tuple(Event(date=_day(rnd, offense, AS_OF + dt.timedelta(days=400)), kind=rnd.choice(EVENT_KINDS))
+                   for _ in range(rnd.choice([0, 0, 0, 1, 2])))
+    return CaseFacts(
+        id=i, birth_date=_maybe(rnd, 0.97, birth), offense_date=_maybe(rnd, 0.97, offense),
+        offense_start_date=_maybe(rnd, 0.2, offense - dt.timedelta(days=rnd.randint(0, 400))),
+        main_conduct_before_18=rnd.choice([None, True, False]), charges=charges,
+        disposition=rnd.choice(DISPOSITIONS), sentence=sentence, judgment_effective_date=effective,
+        sentence_completed_date=completed, circumstances=frozenset(c for c in CIRCUMSTANCES if rnd.random() < 0.3),
+        prior_convictions=rnd.choice([0, 0, 0, 1, 2]), community_service_hours=rnd.choice([0, 0, 10, 50, 100, 200]),
+        events=events,
+    )
+
+
+def sealing_steps(count=3000):
+    rnd = random.Random(20261202)
+    for i in range(count):
+        policy = Policy(mode=rnd.choice(MODES))
+        as_of = AS_OF + dt.timedelta(days=rnd.randint(-3000, 3000))
+        yield from evaluate(_facts(rnd, i), policy, as_of).trace
+
+
+def check_steps(steps):
+    """Each step: Chinese rendered by the web app = the engine's message; English without a Chinese word."""
+    seen = set()
+    for step in steps:
+        data = step.to_dict()
+        assert isinstance(step.text, Text), f"{step.rule}: {step.message} has no code"
+        with translation.override("zh-hans"):
+            assert step_message(data) == step.message
+        with translation.override("en"):
+            english = step_message(data)
+        assert english and not CJK.search(english), f"{step.rule}: {english}"
+        seen.add(data["text"]["key"])
+    return seen
+
+
+def test_every_sealing_step_reads_the_same_chinese_and_english_words():
+    seen = check_steps(sealing_steps())
+    assert len(seen) > 40  # the corpus reaches most of the engine's sentences
