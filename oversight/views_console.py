@@ -329,8 +329,9 @@ def access_log_required(view):
 class AccessLogFilterForm(forms.Form):
     user = forms.CharField(label=gettext_lazy("user name"), required=False, max_length=150)
     agency = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=BIGINT_MAX)
-    record = forms.IntegerField(label=gettext_lazy("record no."), required=False, min_value=1, max_value=BIGINT_MAX)
-    permit = forms.IntegerField(label=gettext_lazy("permit no."), required=False, min_value=1, max_value=BIGINT_MAX)
+    # records and permits by what people call them (a case number, a permit's reference), never a database id
+    case = forms.CharField(label=gettext_lazy("case number"), required=False, max_length=60)
+    permit = forms.CharField(label=gettext_lazy("permit reference"), required=False, max_length=40)
     action = forms.ChoiceField(label=gettext_lazy("action"), required=False,
                                choices=[("", gettext_lazy("every action")), *AccessAction.choices])
     since = BoundedDateField(label=gettext_lazy("from"), required=False,
@@ -352,10 +353,10 @@ class AccessLogFilterForm(forms.Form):
             reads = reads.filter(user__username=data["user"].strip())
         if data["agency"]:
             reads = reads.filter(user__agency_id=data["agency"])
-        if data["record"]:
-            reads = reads.filter(record_id=data["record"])
-        if data["permit"]:
-            reads = reads.filter(permit_id=data["permit"])
+        if data["case"].strip():
+            reads = reads.filter(record__case__case_number=data["case"].strip())
+        if data["permit"].strip():
+            reads = reads.filter(permit__reference=data["permit"].strip())
         if data["action"]:
             reads = reads.filter(action=data["action"])
         # bounds as moments (Beijing midnight), so the index on ``at`` serves the range
@@ -394,9 +395,10 @@ def _with_volume_findings(user, rows) -> list:
 
 
 def _record_cell(read) -> str:
+    """A record copy as people name it: the case number and the agency holding the copy."""
     if not read.record_id:
         return "—"
-    return _("No. %(no)s · %(case)s") % {"no": read.record_id, "case": read.record.case.case_number}
+    return f"{read.record.case.case_number} · {read.record.holding_agency.name}"
 
 
 ACCESS_LOG_COLUMNS = (
@@ -406,8 +408,7 @@ ACCESS_LOG_COLUMNS = (
     listing.Column(gettext_lazy("agency"), lambda r: r.user.agency.name if r.user.agency_id else "—"),
     listing.Column(gettext_lazy("action"), lambda r: r.get_action_display()),
     listing.Column(gettext_lazy("record"), _record_cell),
-    listing.Column(gettext_lazy("permit"),
-                   lambda r: _("No. %(no)s") % {"no": r.permit_id} if r.permit_id else _("none")),
+    listing.Column(gettext_lazy("permit"), lambda r: r.permit.reference if r.permit_id else _("none")),
     listing.Column(gettext_lazy("reference"), lambda r: presentation.access_reference(r.reference)),
     listing.Column(gettext_lazy("reason given"), lambda r: presentation.access_reason(r.reason)),
 )
@@ -420,7 +421,7 @@ def access_log(request):
     form = AccessLogFilterForm(request.GET or None)
     sorting = listing.Sorting(request.GET, ACCESS_LOG_SORTS, default="-at")
     filtered = form.apply(console.access_log_for(user))
-    reads = sorting.apply(filtered).select_related("user__agency", "record__case", "permit")
+    reads = sorting.apply(filtered).select_related("user__agency", "record__case", "record__holding_agency", "permit")
     if listing.export_format(request):
         return listing.export_response(request, what="access-log", title=_("Access log"),
                                        columns=ACCESS_LOG_COLUMNS, queryset=reads,

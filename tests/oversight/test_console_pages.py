@@ -155,8 +155,12 @@ def test_the_auditor_reads_every_read_and_pages_by_keyset(cast, others, auditor,
     assert 'data-testid="older"' not in second
     by_user = client.get(reverse("oversight:access_log"), {"user": "police_clerk_y"}).content.decode()
     assert f'data-read="{y_read.pk}"' in by_user and f'data-read="{x_reads[0].pk}"' not in by_user
-    by_record = client.get(reverse("oversight:access_log"), {"record": record.pk, "action": "read"}).content.decode()
+    by_record = client.get(reverse("oversight:access_log"),
+                           {"case": record.case.case_number, "action": "read"}).content.decode()
     assert by_record.count('data-read="') == 2  # page of 2
+    # a copy is named by its case number and holding agency, never by a database id
+    assert f"{record.case.case_number} · {record.holding_agency.name}" in by_record
+    assert f"No. {record.pk}" not in by_record and f"第 {record.pk} 号" not in by_record
     assert client.get(reverse("oversight:access_log"), {"since": "2026-06-02", "until": "2026-06-01"}).status_code == 200
 
 
