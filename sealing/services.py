@@ -345,9 +345,17 @@ def _evaluate_file(defendant, *, as_of, user, adopt_current_policy, reason, file
     fresh = decision.to_dict()
     if file.pk and file.status == target and file.policy_id == policy.pk and _same_decision(file.decision, fresh):
         # nothing moved: no write, no history row (the nightly sweep stays quiet)
+        quiet = {}
         if file.next_change != upcoming:  # the sweep's index date only, derived from the unchanged decision
-            SealingFile.objects.filter(pk=file.pk).update(next_change=upcoming)
-            file.next_change = upcoming
+            quiet["next_change"] = upcoming
+        if _codes_differ(file.decision, fresh):
+            # a trace stored before its sentences had codes gains them: the same sentences, now readable in the
+            # reader's language (sealing/presentation.py step_message); not a change of the decision
+            quiet["decision"] = {**file.decision, "trace": fresh["trace"]}
+        if quiet:
+            SealingFile.objects.filter(pk=file.pk).update(**quiet)
+            for name, value in quiet.items():
+                setattr(file, name, value)
         if file.hidden and file.notified_on is None:
             _seal_and_notify(file, as_of=as_of, user=user, writes=writes)
         return Evaluation(file, True)
@@ -400,9 +408,21 @@ def _seal_and_notify(file, *, as_of, user, writes) -> None:
         notices.seal_and_notify(file, as_of=as_of, user=user)
 
 
+def _comparable(decision: dict) -> dict:
+    """A decision without what does not make it another one: the date it was computed on and the steps' codes
+    (``text``: the same sentences as ``message``)."""
+    data = {k: v for k, v in decision.items() if k != "as_of"}
+    if isinstance(data.get("trace"), list):
+        data["trace"] = [{k: v for k, v in step.items() if k != "text"} for step in data["trace"]]
+    return data
+
+
 def _same_decision(stored: dict, fresh: dict) -> bool:
-    ignore = {"as_of"}
-    return {k: v for k, v in stored.items() if k not in ignore} == {k: v for k, v in fresh.items() if k not in ignore}
+    return _comparable(stored) == _comparable(fresh)
+
+
+def _codes_differ(stored: dict, fresh: dict) -> bool:
+    return [step.get("text") for step in stored.get("trace", [])] != [step.get("text") for step in fresh["trace"]]
 
 
 def open_copies_to_seal(file, agency_id) -> list[Record]:

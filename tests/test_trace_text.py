@@ -139,3 +139,50 @@ def check_steps(steps):
 def test_every_sealing_step_reads_the_same_chinese_and_english_words():
     seen = check_steps(sealing_steps())
     assert len(seen) > 40  # the corpus reaches most of the engine's sentences
+
+
+# --- the pages ------------------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_files_reasons_read_in_the_pages_language(cast, login, settings, language):
+    from django.urls import reverse
+
+    from tests.cast import defendant_data, enter_case
+
+    case, _ = enter_case(cast.clerk_a, defendants=[defendant_data()])  # an adult robbery: open, not eligible
+    file = case.defendants.get().sealing_file
+    assert not file.hidden
+    client = login(cast.clerk_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("sealing:file_detail", args=[file.pk])).content.decode()
+    trace = file.decision["trace"]
+    assert trace and all("text" in step for step in trace)
+    with translation.override(language):
+        shown = [step_message(step) for step in trace]
+    for step, sentence in zip(trace, shown):
+        assert sentence in page
+        if language == "en":
+            assert step["message"] not in page and not CJK.search(sentence)
+        else:
+            assert sentence == step["message"]
+    if language == "en":
+        assert "18 or over at the time of the offence" in page
+
+
+@pytest.mark.django_db
+def test_a_trace_stored_before_the_codes_gains_them_quietly_on_its_next_evaluation(cast):
+    from sealing import services
+    from sealing.models import SealingFile
+    from tests.cast import TODAY, defendant_data, enter_case
+
+    case, _ = enter_case(cast.clerk_a, defendants=[defendant_data()])
+    file = case.defendants.get().sealing_file
+    coded = file.decision["trace"]
+    old = [{k: v for k, v in step.items() if k != "text"} for step in coded]
+    SealingFile.objects.filter(pk=file.pk).update(decision={**file.decision, "trace": old})
+    history = file.history.count()
+    services.evaluate_file(file.defendant, as_of=TODAY)
+    file.refresh_from_db()
+    assert file.decision["trace"] == coded  # the same sentences, with their codes
+    assert file.history.count() == history  # not a change of the decision: no history row
