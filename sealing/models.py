@@ -340,6 +340,10 @@ class Regime(models.TextChoices):
     ADULT = "adult", _("adult regime")
 
 
+# The regime in a table's narrow column, where the heading already says "regime".
+REGIME_SHORT = {Regime.JUVENILE: _("juvenile"), Regime.ADULT: _("adult")}
+
+
 class Category(models.TextChoices):
     MICRO = "micro", _("micro crime")
     LIGHT = "light", _("light crime")
@@ -435,6 +439,11 @@ class SealingFile(models.Model):
             raise IllegalTransition(previous, self.status)
         super().save(*args, **kwargs)
         self._loaded_status = self.status
+
+    @property
+    def regime_short(self) -> str:
+        """The regime's short label ("juvenile", "adult"), empty while undetermined."""
+        return str(REGIME_SHORT.get(self.regime, ""))
 
     @property
     def hidden(self) -> bool:

@@ -83,7 +83,7 @@ def _queue_rows(user, gate, tab, files, today, *, overdue_first: bool) -> list[d
 
 
 def _regime(row) -> str:
-    return {"juvenile": _("juvenile"), "adult": _("adult")}.get(row["file"].regime, "")
+    return row["file"].regime_short
 
 
 def _copy_state(row) -> str:
