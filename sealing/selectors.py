@@ -537,7 +537,9 @@ def copies_to_seal(user, today: dt.date) -> "DeadlineSummary":
     from common.worklist import DeadlineSummary
 
     queue = seal_queue(user, today)
-    files = list(queue[:WORK_QUEUE_ROWS])
+    files = list(queue[:WORK_QUEUE_ROWS + 1])
+    more = len(files) > WORK_QUEUE_ROWS
+    files = files[:WORK_QUEUE_ROWS]
     states = copy_states(user.agency_id, files, today)
     pending = []
     for file in files:
@@ -550,11 +552,16 @@ def copies_to_seal(user, today: dt.date) -> "DeadlineSummary":
             due = state.deadline.date if state.deadline is not None else None
         if due is not None:
             pending.append(due)
-    return DeadlineSummary(
-        count=capped_count(queue) if len(files) == WORK_QUEUE_ROWS else len(files),
-        overdue=sum(1 for s in states.values() if s.state == "overdue"),
-        due_today=sum(1 for day in pending if day == today),
-        next_due=min((day for day in pending if day >= today), default=None))
+    overdue = sum(1 for s in states.values() if s.state == "overdue")
+    due_today = sum(1 for day in pending if day == today)
+    if more:
+        # more rows than the queue shows: the figures are those of its first rows (the oldest seal dates, where
+        # the passed deadlines are), so "at least" — written as the capped counts are ("57+")
+        return DeadlineSummary(count=capped_count(queue), overdue=f"{overdue}+" if overdue else 0,
+                               due_today=f"{due_today}+" if due_today else 0,
+                               next_due=min((day for day in pending if day >= today), default=None))
+    return DeadlineSummary(count=len(files), overdue=overdue, due_today=due_today,
+                           next_due=min((day for day in pending if day >= today), default=None))
 
 
 def work_items(user, today: dt.date) -> list:

@@ -63,6 +63,22 @@ def test_the_court_sees_its_own_copy_due_then_overdue(cast, sealed):
     assert (done.count, done.overdue) == (0, 0)
 
 
+def test_past_the_queues_rows_the_overdue_copies_are_a_lower_bound(cast, sealed, monkeypatch):
+    """The "to seal" figures come from the queue's first rows: when there are more, "1+" says "at least one"."""
+    file, _police = sealed
+    data = defendant_data(name="上官飞燕", birth=BIRTH, charge="盗窃罪", sentence_months=10,
+                          id_number=make_id_number("440104", BIRTH, 78), judgment_effective_date=SEAL_DATE,
+                          sentence_completed_date=dt.date(2025, 4, 1))
+    enter_case(cast.clerk_a, number="（2024）粤0104刑初78号", defendants=[data], offense_date=dt.date(2023, 5, 6),
+               today=SEAL_DATE)
+    late = SEAL_DATE + dt.timedelta(days=file.policy.juvenile_seal_within_days + 1)
+    exact = _items(sealing_selectors.work_items(cast.clerk_a, late))["seal"]
+    assert (exact.count, exact.overdue) == (2, 2)
+    monkeypatch.setattr(sealing_selectors, "WORK_QUEUE_ROWS", 1)
+    bounded = _items(sealing_selectors.work_items(cast.clerk_a, late))["seal"]
+    assert (bounded.count, bounded.overdue, bounded.due_today) == (2, "1+", 0)
+
+
 def test_the_police_see_the_notice_by_its_deadline(cast, sealed):
     file, police = sealed
     services.seal_file(file, user=cast.clerk_a, today=SEAL_DATE)  # the court seals and sends its notices
