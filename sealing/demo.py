@@ -1,5 +1,6 @@
 """Demo data: two districts, each with a court, procuratorate, police bureau and justice bureau,
-a user per role per agency, and a few hundred cases (juveniles and adults; micro, light and
+a user per role per agency, the provincial procuratorate's policy administrator (who alone publishes a
+sealing policy version), and a few hundred cases (juveniles and adults; micro, light and
 serious charges; joint cases). Entered through the services, as clerks would.
 
 Dated around the day it is loaded: two adults' observation periods end on that day and the next, so
@@ -25,7 +26,12 @@ from .models import HIDDEN_STATES, Case, Charge, Disposition, RecordKind, Sealin
 from .policy import current_policy_version
 from .rules.adult import period_end
 
+PROVINCE = ("440000", "广东省")
 CITY = ("440100", "广州市")
+# The provincial procuratorate's security administrator: the one demo account that publishes a policy version
+# (sealing.permissions.can_publish_policy: provincial level only).
+PROVINCIAL_AGENCY = "广东省人民检察院"
+PROVINCIAL_POLICY_ADMIN = "guangdong_procuratorate_policy_admin"
 DISTRICTS = [("440104", "越秀区", "yuexiu", "穗越", "粤0104"), ("440106", "天河区", "tianhe", "穗天", "粤0106")]
 AGENCY_KINDS = [
     (Agency.Kind.COURT, "court", "{d}人民法院"),
@@ -51,6 +57,7 @@ def demo_users_summary() -> list[str]:
         for _kind, kind_slug, pattern in AGENCY_KINDS:
             names = ", ".join(_usernames(slug, kind_slug, role) for role in ROLES)
             lines.append(f"  {pattern.format(d=district)}: {names}")
+    lines.append(f"  {PROVINCIAL_AGENCY}: {PROVINCIAL_POLICY_ADMIN} (publishes sealing policy versions)")
     lines.append(f"  password for every demo user: {DEMO_PASSWORD}")
     lines.append("  clerks log in with the password alone; reviewers, supervisors, policy administrators, auditors and")
     lines.append("  admin add a TOTP authenticator app on their first login (the page shows a QR code and the key)")
@@ -72,7 +79,10 @@ def load(cases_per_district: int = 150, seed: int = 20261123, today: dt.date | N
     rng = random.Random(seed)
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
-    city = RegionFactory(code=CITY[0], name=CITY[1])
+    province = RegionFactory(code=PROVINCE[0], name=PROVINCE[1])
+    city = RegionFactory(code=CITY[0], name=CITY[1], parent=province)
+    provincial = AgencyFactory(name=PROVINCIAL_AGENCY, kind=Agency.Kind.PROCURATORATE, region=province)
+    UserFactory(username=PROVINCIAL_POLICY_ADMIN, agency=provincial, roles=[POLICY_ADMIN], is_staff=True)
     if not User.objects.filter(username="admin").exists():
         # the system administrator: accounts and roles, no case content (三员分立); not a superuser
         UserFactory(username="admin", agency=None, roles=[SYSTEM_ADMIN], is_staff=True, last_name="系统管理员")

@@ -9,7 +9,7 @@ from sealing.models import Case, Record
 def test_seed_demo_loads_once(db):
     call_command("seed_demo", cases_per_district=4, stdout=open("/dev/null", "w"))
     counts = (Agency.objects.count(), User.objects.count(), Case.objects.count(), Record.objects.count())
-    assert counts[0] == 8 and counts[1] == 41 and counts[2] == 10 and counts[3] > 10
+    assert counts[0] == 9 and counts[1] == 42 and counts[2] == 10 and counts[3] > 10
     call_command("seed_demo", cases_per_district=4, stdout=open("/dev/null", "w"))
     assert (Agency.objects.count(), User.objects.count(), Case.objects.count(), Record.objects.count()) == counts
 
@@ -86,3 +86,14 @@ def test_the_demo_can_end_an_observation_on_any_day(db):
         decision = evaluate(case, version.to_policy(), day)
         assert (decision.status, decision.observation_end) == ("provisionally_sealed", day), day
         day += dt.timedelta(days=1)
+
+
+def test_the_demo_has_one_policy_administrator_who_may_publish(db):
+    """The demo's district administrators are refused publishing (the policy governs the province); the
+    provincial procuratorate's may publish, so the policy page can be tried in the demo."""
+    from sealing.demo import PROVINCIAL_POLICY_ADMIN
+    from sealing.permissions import can_publish_policy
+
+    call_command("seed_demo", cases_per_district=1, stdout=open("/dev/null", "w"))
+    assert can_publish_policy(User.objects.get(username=PROVINCIAL_POLICY_ADMIN))[0]
+    assert not can_publish_policy(User.objects.get(username="yuexiu_court_policy_admin"))[0]
