@@ -186,3 +186,90 @@ def test_a_trace_stored_before_the_codes_gains_them_quietly_on_its_next_evaluati
     file.refresh_from_db()
     assert file.decision["trace"] == coded  # the same sentences, with their codes
     assert file.history.count() == history  # not a change of the decision: no history row
+
+# --- the query engine ---------------------------------------------------------------------------
+
+QUERY_CHARGES = {"theft": frozenset({"property"}), "fraud": frozenset({"property", "fraud"}),
+                 "assault": frozenset({"violence"}), "rape": frozenset({"sexual"}), "drugs": frozenset({"drug"}),
+                 "embezzlement": frozenset({"corruption", "property"}), "unknown charge": frozenset(),
+                 "odd": frozenset({"no_such_category"})}
+
+
+def _query_calendar(day):
+    """Weekdays, the first week of October off, a make-up Saturday or Sunday around it."""
+    if day.month == 10 and day.day <= 7:
+        return False
+    if (day.month, day.day) in ((9, 28), (10, 11), (10, 12)) and day.weekday() >= 5:
+        return True
+    return day.weekday() < 5
+
+
+_query_calendar.year_known = lambda year: 2022 <= year <= 2026
+
+
+def _query_facts(rnd, i):
+    """A random query request, every branch of the query engine reachable; labels, charges, basis codes and
+    titles in ASCII so that any Chinese in an English sentence is the engine's own words."""
+    from queries.rules import BasisInfo, QueryFacts, RecordInfo
+    from queries.rules.facts import ANSWERING_AGENCIES, PURPOSES, RECORD_KINDS, RECORD_STATUSES, REQUESTERS
+
+    requester = rnd.choice(REQUESTERS)
+    purpose = "certificate" if requester in ("self", "guardian") and rnd.random() < 0.5 else rnd.choice(PURPOSES)
+    records = tuple(
+        RecordInfo(rnd.choice([f"R{i}-{j}", i * 10 + j]), rnd.choice(RECORD_STATUSES),
+                   tuple(rnd.sample(sorted(QUERY_CHARGES), rnd.choice([0, 1, 1, 2, 3]))), rnd.choice(RECORD_KINDS),
+                   rnd.choice(["", "", f"CASE-{i}-{j}"]))
+        for j in range(rnd.choice([0, 0, 1, 1, 2, 3]))
+    )
+    code, basis = None, None
+    roll = rnd.random()
+    if roll < 0.7:
+        categories = rnd.sample(["sexual", "violence", "property", "fraud", "corruption", "drug", "traffic",
+                                 "no_such_category"], rnd.choice([0, 1, 2, 3]))
+        basis = BasisInfo(rnd.choice(["MPL-62", "ACC-40"]), frozenset(categories),
+                          rnd.choice(["", "Accounting Law art. 40"]))
+        code = basis.code
+    elif roll < 0.85:
+        code = "NO-SUCH-BASIS"
+    received = dt.date(2021, 1, 1) + dt.timedelta(days=rnd.randint(0, 365 * 7))
+    if rnd.random() < 0.3:
+        received = dt.date(rnd.randint(2021, 2027), 10, 1) + dt.timedelta(days=rnd.randint(-8, 3))
+    return QueryFacts(id=i, requester=requester, purpose=purpose, received=received, legal_basis_code=code,
+                      basis=basis, records=records, answering_agency=rnd.choice(ANSWERING_AGENCIES))
+
+
+def query_steps(count=3000):
+    from queries.rules import DeadlinePolicy, recommend
+
+    rnd = random.Random(20261203)
+    for i in range(count):
+        policy = DeadlinePolicy(police_working_days=rnd.choice([1, 3, 5]), procuratorate_days=rnd.choice([3, 7]),
+                                court_working_days=rnd.choice([2, 3]))
+        yield from recommend(_query_facts(rnd, i), lambda name: QUERY_CHARGES.get(name, frozenset()),
+                             _query_calendar, policy=policy).trace
+
+
+def _keys(text):
+    """The codes of a step's sentence and of the phrases nested in it."""
+    found = {text["key"]}
+    for value in text["params"].values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict) and "key" in item:
+                found |= _keys(item)
+    return found
+
+
+def test_every_query_step_reads_the_same_chinese_and_english_words():
+    steps = list(query_steps())
+    seen = check_steps(steps)
+    assert len(seen) > 20  # the corpus reaches most of the query engine's sentences
+    nested = set().union(*(_keys(step.text.to_dict()) for step in steps))
+    assert {"Q-DEADLINE.moved", "Q-DEADLINE.holidays", "Q-DEADLINE.makeup", "Q-DEADLINE.not_loaded",
+            "Q.open.listed", "Q.open.unlisted", "Q-JUD.related", "Q-JUD.no_charges", "Q-SCOPE.open",
+            "Q-SCOPE.undertaking", "Q.none", "Q.semicolon", "Q-UNIT.basis"} <= nested
+    assert {"Q-CERT.none", "Q-CERT-OPEN.named", "Q-CERT-OPEN.counted", "Q-SELF-PURPOSE.refuse", "Q-JUD.sealed",
+            "Q-JUD.none", "Q-JUD-GENERAL.general_recidivism", "Q-JUD-GENERAL.other_purpose", "Q-UNIT-NOBASIS.none",
+            "Q-UNIT-NOBASIS.unknown", "Q-UNIT-RELEVANT.permit", "Q-UNIT-RELEVANT.no_record",
+            "Q-UNIT-RELEVANT.none_relevant", "J-NONPROS-SCOPE.unit", "Q-UNIT-OPEN.listed", "Q-SCOPE.applies",
+            "Q-DOCS.certificate", "Q-DOCS.refusal_notice", "Q-DOCS.listed_records", "Q-DOCS.no_record",
+            "Q-DEADLINE.working_days", "Q-DEADLINE.calendar_days"} <= seen

@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Iterable
 
-from sealing.rules import TraceStep, zh
+from sealing.rules import Msg, Text, TraceStep
 
-from .facts import AGENCY_ZH, ANSWERING_AGENCIES, MPS_RULES, SPP_RULES
+from .facts import AGENCY_TEXT, ANSWERING_AGENCIES, MPS_RULES, SPP_RULES
 from .policy import DEFAULT_DEADLINE_POLICY, DEFAULT_WORKING_DAYS, DeadlinePolicy
 
 MAX_DAYS_SCANNED = 366  # a calendar with no working day in a year is broken, not slow
@@ -36,7 +36,35 @@ def deadline_source(answering_agency: str, days: int) -> str:
         return f"答复时限{days}个工作日（政策；法律规定为“及时”答复）；{HOLIDAY_ARRANGEMENT}"
     return f"答复时限{days}个工作日（政策）；{MPS_RULES}；{HOLIDAY_ARRANGEMENT}"
 
-_WEEKDAY_ZH = "一二三四五六日"
+WEEKDAY_TEXT = (
+    Msg("Q.weekday.monday", "{day}（星期一）", "{day} (Monday)"),
+    Msg("Q.weekday.tuesday", "{day}（星期二）", "{day} (Tuesday)"),
+    Msg("Q.weekday.wednesday", "{day}（星期三）", "{day} (Wednesday)"),
+    Msg("Q.weekday.thursday", "{day}（星期四）", "{day} (Thursday)"),
+    Msg("Q.weekday.friday", "{day}（星期五）", "{day} (Friday)"),
+    Msg("Q.weekday.saturday", "{day}（星期六）", "{day} (Saturday)"),
+    Msg("Q.weekday.sunday", "{day}（星期日）", "{day} (Sunday)"),
+)
+
+CALENDAR_DAYS = Msg(
+    "Q-DEADLINE.calendar_days",
+    "由{agency}答复：收到申请之日（{received}）不计入，第{n}日为{last}{moved}；应在{due}前答复，逾期将被标记{not_loaded}",
+    "To be answered by {agency}: the day the request was received ({received}) is not counted, and day {n} is "
+    "{last}{moved}; the answer is due by {due} and is flagged when late{not_loaded}")
+MOVED = Msg("Q-DEADLINE.moved", "；该日不是工作日，顺延至其后第一个工作日{day}",
+            "; that day is not a working day, so the time limit runs to the first working day after it, {day}")
+WORKING_DAYS = Msg(
+    "Q-DEADLINE.working_days",
+    "由{agency}答复：收到申请之日（{received}）不计入，第{n}个工作日为{due}，应在该日前答复，逾期将被标记"
+    "{holidays}{makeup}{not_loaded}",
+    "To be answered by {agency}: the day the request was received ({received}) is not counted, and working day "
+    "{n} is {due}: the answer is due by that day and is flagged when late{holidays}{makeup}{not_loaded}")
+HOLIDAYS = Msg("Q-DEADLINE.holidays", "；其间法定节假日{count}天不计（{days}）",
+               "; the public holidays in between are not counted: {days} (number of days: {count})")
+MAKEUP = Msg("Q-DEADLINE.makeup", "；调休上班日计入（{days}）", "; make-up working days are counted ({days})")
+NOT_LOADED = Msg("Q-DEADLINE.not_loaded", "；{years}年的节假日安排未载入，暂按周一至周五计算，请核对",
+                 "; the public-holiday arrangements for {years} are not loaded, so Monday to Friday are counted as "
+                 "working days for now: please check")
 
 
 def weekday_calendar(day: dt.date) -> bool:
@@ -112,8 +140,9 @@ def _days_between(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range(1, (end - start).days + 1)]
 
 
-def _weekday(day: dt.date) -> str:
-    return f"{zh(day)}（星期{_WEEKDAY_ZH[day.weekday()]}）"
+def _weekday(day: dt.date) -> Text:
+    """A date with its day of the week: 2025年3月6日（星期四）."""
+    return WEEKDAY_TEXT[day.weekday()](day=day)
 
 
 def q_deadline(
@@ -135,17 +164,16 @@ def q_deadline(
     days = _days_between(received, due)
     unknown = sorted({d.year for d in days if not year_known(d.year)}) if year_known is not None else []
     warning = calendar_warning(unknown)
-    agency = AGENCY_ZH[answering_agency]
+    agency = AGENCY_TEXT[answering_agency]()
     facts: dict = {"answering_agency": answering_agency, "received": received, "deadline": due}
+    not_loaded = NOT_LOADED(years=[str(y) for y in unknown]) if unknown else ""
 
     if answering_agency == "procuratorate":
         n = policy.procuratorate_days
         last = received + dt.timedelta(days=n)
         moved = due != last
-        parts = [f"由{agency}答复：收到申请之日（{zh(received)}）不计入，第{n}日为{_weekday(last)}"]
-        if moved:
-            parts.append(f"该日不是工作日，顺延至其后第一个工作日{_weekday(due)}")
-        parts.append(f"应在{zh(due)}前答复，逾期将被标记")
+        message = CALENDAR_DAYS(agency=agency, received=received, n=n, last=_weekday(last),
+                                moved=MOVED(day=_weekday(due)) if moved else "", due=due, not_loaded=not_loaded)
         skipped = [d for d in days if d >= last and not is_working_day(d)]
         facts.update(calendar_days=n, last_day=last, moved=moved, skipped=skipped)
     else:
@@ -154,17 +182,13 @@ def q_deadline(
         skipped = [d for d in days if not is_working_day(d)]
         makeup = [d for d in counted if d.weekday() >= 5]
         holidays = [d for d in skipped if d.weekday() < 5]
-        parts = [f"由{agency}答复：收到申请之日（{zh(received)}）不计入，第{n}个工作日为{_weekday(due)}，"
-                 "应在该日前答复，逾期将被标记"]
-        if holidays:
-            parts.append(f"其间法定节假日{len(holidays)}天不计（{'、'.join(zh(d) for d in holidays)}）")
-        if makeup:
-            parts.append(f"调休上班日计入（{'、'.join(zh(d) for d in makeup)}）")
+        message = WORKING_DAYS(
+            agency=agency, received=received, n=n, due=_weekday(due),
+            holidays=HOLIDAYS(count=len(holidays), days=holidays) if holidays else "",
+            makeup=MAKEUP(days=makeup) if makeup else "", not_loaded=not_loaded,
+        )
         facts.update(working_days=n, counted=counted, holidays=holidays, makeup_working_days=makeup)
-    if unknown:
-        parts.append(f"{'、'.join(str(y) for y in unknown)}年的节假日安排未载入，暂按周一至周五计算，请核对")
     facts["calendar_not_loaded"] = unknown
     return TraceStep(
-        "Q-DEADLINE", deadline_source(answering_agency, n), "warning" if warning else "applies",
-        "；".join(parts), facts,
+        "Q-DEADLINE", deadline_source(answering_agency, n), "warning" if warning else "applies", message, facts,
     ), due, warning

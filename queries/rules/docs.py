@@ -7,19 +7,21 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sealing.rules import TraceStep
+from sealing.rules import Msg, TraceStep
 
 from .facts import (
     MEASURES,
     MPS_RULES,
+    NONE,
     PERSONS,
-    PURPOSE_ZH,
-    names_of,
     PURPOSES,
     RECOMMENDATIONS,
-    REQUESTER_ZH,
     REQUESTERS,
     QueryFacts,
+    purpose_text,
+    requester_text,
+    semicolons,
+    shown_of,
 )
 
 SRC_SCOPE = f"{MEASURES}（查询结果的用途、范围与保密义务）；{MPS_RULES}"
@@ -117,17 +119,51 @@ def document_of_decision(requester: str, decision: str) -> str:
     return "notification_letter"
 
 
+SCOPE = Msg(
+    "Q-SCOPE.applies",
+    "仅提供所列记录（{records}{open}），并书面载明查询用途（{purpose}）、"
+    "使用范围仅限于该用途、查询方负有保密义务，不得公开或向他人提供{undertaking}；每次提供均记入查询日志",
+    "Only the listed records are provided ({records}{open}), with a written statement of the purpose of the "
+    "query ({purpose}), that they may be used only for that purpose, and that the requester is bound to keep "
+    "them confidential and may not publish them or give them to others{undertaking}; every disclosure is "
+    "recorded in the query log")
+SCOPE_OPEN = Msg("Q-SCOPE.open", "；未封存的犯罪记录：{records}", "; criminal records that are not sealed: {records}")
+SCOPE_UNDERTAKING = Msg("Q-SCOPE.undertaking", "；有关单位须签署保密承诺书，与准予查询的决定一并存档",
+                        "; the unit must sign a confidentiality undertaking, which is filed together with the "
+                        "decision permitting the query")
+
+DOCS_CERTIFICATE = Msg(
+    "Q-DOCS.certificate", "答复{requester}：出具无犯罪记录证明（与从未有犯罪记录者的证明相同）",
+    "Answer to {requester}: a certificate of no criminal record is issued (the same as the certificate of a "
+    "person who never had a criminal record)")
+DOCS_REFUSAL = Msg(
+    "Q-DOCS.refusal_notice",
+    "答复{requester}：出具不予出具无犯罪记录证明通知书（理由：{reason}；不列明任何记录，不提及任何封存记录）",
+    "Answer to {requester}: a notice refusing the certificate of no criminal record is issued (ground: {reason}; "
+    "it lists no record and mentions no sealed record)")
+REASON_PURPOSE = Msg("Q-DOCS.reason_purpose", "申请用途不属于开具无犯罪记录证明",
+                     "the purpose applied for is not a certificate of no criminal record")
+REASON_OPEN = Msg("Q-DOCS.reason_open", "存在未封存的犯罪记录", "there is a criminal record that is not sealed")
+DOCS_LISTED = Msg("Q-DOCS.listed_records", "答复{requester}：出具查询告知函，仅列明{listed}",
+                  "Answer to {requester}: a notification letter is issued listing only {listed}")
+LISTED_DISCLOSED = Msg("Q-DOCS.disclosed", "准予提供的封存记录：{records}",
+                       "the sealed records permitted to be provided: {records}")
+LISTED_OPEN = Msg("Q-DOCS.open", "未封存的犯罪记录：{records}", "the criminal records that are not sealed: {records}")
+DOCS_NO_RECORD = Msg(
+    "Q-DOCS.no_record", "答复{requester}：出具查询告知函，载明“未发现犯罪记录”（与无犯罪记录者的告知函相同）",
+    "Answer to {requester}: a notification letter is issued stating \"no criminal record found\" (the same as "
+    "the letter for a person with no criminal record)")
+
+
 def q_scope(facts: QueryFacts, disclosed: list, open_listed: Iterable = ()) -> TraceStep:
     """Q-SCOPE: on every permit — only the listed records, with purpose, scope of use and confidentiality."""
     open_listed = list(open_listed)
-    listed = names_of(facts, disclosed) if disclosed else "（无）"
-    if open_listed:
-        listed += f"；未封存的犯罪记录：{names_of(facts, open_listed)}"
-    undertaking = "；有关单位须签署保密承诺书，与准予查询的决定一并存档" if facts.requester == "unit" else ""
+    records = shown_of(facts, disclosed) if disclosed else NONE()
+    opened = SCOPE_OPEN(records=shown_of(facts, open_listed)) if open_listed else ""
+    undertaking = SCOPE_UNDERTAKING() if facts.requester == "unit" else ""
     return TraceStep(
         "Q-SCOPE", SRC_SCOPE, "applies",
-        f"仅提供所列记录（{listed}），并书面载明查询用途（{PURPOSE_ZH[facts.purpose]}）、"
-        f"使用范围仅限于该用途、查询方负有保密义务，不得公开或向他人提供{undertaking}；每次提供均记入查询日志",
+        SCOPE(records=records, open=opened, purpose=purpose_text(facts.purpose), undertaking=undertaking),
         {"disclosed": list(disclosed), "open_listed": open_listed, "purpose": facts.purpose, "logged": True,
          "undertaking": facts.requester == "unit"},
     )
@@ -139,21 +175,22 @@ def q_docs(facts: QueryFacts, recommendation: str, disclosed: list,
     open_listed = list(open_listed)
     document, statement = document_for(facts.requester, facts.purpose, recommendation,
                                        bool(disclosed) or bool(open_listed))
+    requester = requester_text(facts.requester)
     if document == "certificate":
-        what = "出具无犯罪记录证明（与从未有犯罪记录者的证明相同）"
+        message = DOCS_CERTIFICATE(requester=requester)
     elif document == "refusal_notice":
-        reason = "申请用途不属于开具无犯罪记录证明" if statement == "purpose" else "存在未封存的犯罪记录"
-        what = f"出具不予出具无犯罪记录证明通知书（理由：{reason}；不列明任何记录，不提及任何封存记录）"
+        reason = REASON_PURPOSE() if statement == "purpose" else REASON_OPEN()
+        message = DOCS_REFUSAL(requester=requester, reason=reason)
     elif statement == "listed_records":
         parts = []
         if disclosed:
-            parts.append(f"准予提供的封存记录：{names_of(facts, disclosed)}")
+            parts.append(LISTED_DISCLOSED(records=shown_of(facts, disclosed)))
         if open_listed:
-            parts.append(f"未封存的犯罪记录：{names_of(facts, open_listed)}")
-        what = f"出具查询告知函，仅列明{'；'.join(parts)}"
+            parts.append(LISTED_OPEN(records=shown_of(facts, open_listed)))
+        message = DOCS_LISTED(requester=requester, listed=semicolons(parts))
     else:
-        what = "出具查询告知函，载明“未发现犯罪记录”（与无犯罪记录者的告知函相同）"
+        message = DOCS_NO_RECORD(requester=requester)
     return TraceStep(
-        "Q-DOCS", SRC_DOCS, document, f"答复{REQUESTER_ZH[facts.requester]}：{what}",
+        "Q-DOCS", SRC_DOCS, document, message,
         {"document": document, "statement": statement, "disclosed": list(disclosed), "open_listed": open_listed},
     ), document, statement

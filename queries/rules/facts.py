@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Protocol
 
-from sealing.rules import TraceStep, json_ready
+from sealing.rules import Msg, Text, TraceStep, json_ready
 
 # --- vocabularies ---------------------------------------------------------------------------------
 
@@ -34,22 +34,41 @@ DOCUMENTS = ("certificate", "refusal_notice", "notification_letter")
 PERSONS = frozenset({"self", "guardian"})
 JUDICIAL_PERMITTED = ("criminal_evaluation", "special_recidivism", "drug_recidivism")
 
-REQUESTER_ZH = {"self": "本人", "guardian": "法定代理人", "judicial": "司法机关", "unit": "有关单位"}
-PURPOSE_ZH = {
-    "certificate": "开具无犯罪记录证明",
-    "criminal_evaluation": "办案中认定事实、适用法律",
-    "special_recidivism": "认定特殊累犯（刑法第六十六条）",
-    "drug_recidivism": "认定毒品再犯（刑法第三百五十六条）",
-    "general_recidivism": "认定一般累犯（刑法第六十五条）",
-    "employment_screening": "入职、从业审查",
-    "other": "其他用途",
+# Clerk-readable words for the trace messages: each a Msg (Chinese and English); the *_ZH dicts are their
+# Chinese, as the engines and the documents read it.
+REQUESTER_TEXT = {
+    "self": Msg("Q.requester.self", "本人", "the person concerned"),
+    "guardian": Msg("Q.requester.guardian", "法定代理人", "the legal representative"),
+    "judicial": Msg("Q.requester.judicial", "司法机关", "the judicial organ"),
+    "unit": Msg("Q.requester.unit", "有关单位", "the unit"),
+}
+PURPOSE_TEXT = {
+    "certificate": Msg("Q.purpose.certificate", "开具无犯罪记录证明", "a certificate of no criminal record"),
+    "criminal_evaluation": Msg("Q.purpose.criminal_evaluation", "办案中认定事实、适用法律",
+                               "establishing facts and applying the law in handling a case"),
+    "special_recidivism": Msg("Q.purpose.special_recidivism", "认定特殊累犯（刑法第六十六条）",
+                              "establishing special recidivism (Criminal Law art. 66)"),
+    "drug_recidivism": Msg("Q.purpose.drug_recidivism", "认定毒品再犯（刑法第三百五十六条）",
+                           "establishing drug recidivism (Criminal Law art. 356)"),
+    "general_recidivism": Msg("Q.purpose.general_recidivism", "认定一般累犯（刑法第六十五条）",
+                              "establishing general recidivism (Criminal Law art. 65)"),
+    "employment_screening": Msg("Q.purpose.employment_screening", "入职、从业审查",
+                                "screening for employment or an occupation"),
+    "other": Msg("Q.purpose.other", "其他用途", "some other purpose"),
 }
 DOCUMENT_ZH = {
     "certificate": "无犯罪记录证明",
     "refusal_notice": "不予出具无犯罪记录证明通知书",
     "notification_letter": "查询告知函",
 }
-AGENCY_ZH = {"police": "公安机关", "procuratorate": "人民检察院", "court": "人民法院"}
+AGENCY_TEXT = {
+    "police": Msg("Q.agency.police", "公安机关", "the public security organ"),
+    "procuratorate": Msg("Q.agency.procuratorate", "人民检察院", "the people's procuratorate"),
+    "court": Msg("Q.agency.court", "人民法院", "the people's court"),
+}
+REQUESTER_ZH = {code: msg.zh for code, msg in REQUESTER_TEXT.items()}
+PURPOSE_ZH = {code: msg.zh for code, msg in PURPOSE_TEXT.items()}
+AGENCY_ZH = {code: msg.zh for code, msg in AGENCY_TEXT.items()}
 
 # --- legal sources shared by several rules ---------------------------------------------------------
 
@@ -195,25 +214,51 @@ def ids(records: Iterable[RecordInfo]) -> list:
     return [r.id for r in records]
 
 
-def join(values: Iterable[Any]) -> str:
-    return "、".join(str(v) for v in values)
+def shown(records: Iterable[RecordInfo]) -> list[str]:
+    """The records as a sentence names them (a list parameter of a Msg: joined by 、 in Chinese)."""
+    return [r.shown for r in records]
 
 
-def names(records: Iterable[RecordInfo]) -> str:
-    return join(r.shown for r in records)
-
-
-def names_of(facts: QueryFacts, record_ids: Iterable[Any]) -> str:
+def shown_of(facts: QueryFacts, record_ids: Iterable[Any]) -> list[str]:
     """The records of ``record_ids`` (ids of ``facts.records``) as a sentence names them."""
-    shown = {r.id: r.shown for r in facts.records}
-    return join(shown.get(i, i) for i in record_ids)
+    by_id = {r.id: r.shown for r in facts.records}
+    return [str(by_id.get(i, i)) for i in record_ids]
 
 
-def open_note(facts: QueryFacts, listed: bool = True) -> str:
+SEMICOLON = Msg("Q.semicolon", "{first}；{then}", "{first}; {then}")
+NONE = Msg("Q.none", "（无）", "none")
+
+
+def semicolons(items: Iterable[Any]) -> Text | str:
+    """Phrases one after the other, separated by a semicolon (a list parameter would join them by 、)."""
+    items = list(items)
+    if not items:
+        return ""
+    text = items[0]
+    for item in items[1:]:
+        text = SEMICOLON(first=text, then=item)
+    return text
+
+
+def purpose_text(purpose: str) -> Text:
+    return PURPOSE_TEXT[purpose]()
+
+
+def requester_text(requester: str) -> Text:
+    return REQUESTER_TEXT[requester]()
+
+
+OPEN_LISTED = Msg("Q.open.listed", "；未封存的犯罪记录（{records}）不受封存保护，在告知函中一并列明",
+                  "; the criminal records that are not sealed ({records}) are not protected by sealing and are "
+                  "listed in the notification letter as well")
+OPEN_UNLISTED = Msg("Q.open.unlisted", "；未封存的犯罪记录（{records}）不受封存保护，但本次查询不予答复，亦不列明",
+                    "; the criminal records that are not sealed ({records}) are not protected by sealing, but this "
+                    "query is not answered and they are not listed either")
+
+
+def open_note(facts: QueryFacts, listed: bool = True) -> Text | str:
     """The clause naming the open convictions, which sealing does not protect (empty without any)."""
     opened = facts.open_records
     if not opened:
         return ""
-    if listed:
-        return f"；未封存的犯罪记录（{names(opened)}）不受封存保护，在告知函中一并列明"
-    return f"；未封存的犯罪记录（{names(opened)}）不受封存保护，但本次查询不予答复，亦不列明"
+    return (OPEN_LISTED if listed else OPEN_UNLISTED)(records=shown(opened))
