@@ -5,7 +5,7 @@ import re
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 
 from .rules.kernel import LIST_SEP, MESSAGES, UNKNOWN_DATE
 
@@ -71,6 +71,15 @@ def _text(data: dict) -> str:
     return _words(MESSAGES[data["key"]]).format(**{k: value(v) for k, v in (data.get("params") or {}).items()})
 
 
+# The English templates count in the plural ("{months} months"); Chinese has no plural. One of a unit reads
+# singular: "1 month", "1 working day".
+ONE_OF_A_UNIT = re.compile(r"(?<![\d.,])1 (month|hour|day|working day|item|year)s\b")
+
+
+def _english(sentence: str) -> str:
+    return ONE_OF_A_UNIT.sub(r"1 \1", sentence)
+
+
 def step_message(step: dict) -> str:
     """A stored trace step's sentence in the reader's language, rendered from its code and parameters
     (``text``); a step stored before the codes existed, or whose code is no longer known, reads its Chinese
@@ -78,7 +87,8 @@ def step_message(step: dict) -> str:
     text = step.get("text")
     if isinstance(text, dict):
         try:
-            return _text(text)
+            sentence = _text(text)
+            return _english(sentence) if (get_language() or "").startswith("en") else sentence
         except (KeyError, ValueError, TypeError, IndexError):
             pass
     return step.get("message", "")

@@ -275,3 +275,9 @@ def test_every_query_step_reads_the_same_chinese_and_english_words():
             "Q-UNIT-RELEVANT.none_relevant", "J-NONPROS-SCOPE.unit", "Q-UNIT-OPEN.listed", "Q-SCOPE.applies",
             "Q-DOCS.certificate", "Q-DOCS.refusal_notice", "Q-DOCS.listed_records", "Q-DOCS.no_record",
             "Q-DEADLINE.working_days", "Q-DEADLINE.calendar_days"} <= seen
+
+
+def test_one_of_a_unit_reads_singular_in_english():
+    step = TraceStep("J-X", "s", "applies", Msg("test.plural", "{a}个月，{b}小时", "{a} months, {b} hours")(a=1, b=11))
+    with translation.override("en"):
+        assert step_message(step.to_dict()) == "1 month, 11 hours"
