@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import get_language, pgettext
 
-from .rules.kernel import LIST_SEP, MESSAGES, UNKNOWN_DATE
+from .rules.kernel import JOIN, LIST_SEP, MESSAGES, UNKNOWN_DATE
 
 OUTCOME_LABELS = {
     "juvenile": _("juvenile regime"),
@@ -58,6 +58,10 @@ def _words(msg) -> str:
 
 
 def _text(data: dict) -> str:
+    if data["key"] == JOIN:
+        return _words(MESSAGES[data["params"]["sep"]]).join(
+            _text(item) if isinstance(item, dict) and "key" in item else str(item) for item in data["params"]["items"])
+
     def value(item) -> str:
         if isinstance(item, dict) and "key" in item:
             return _text(item)

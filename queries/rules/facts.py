@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Protocol
 
-from sealing.rules import Msg, Text, TraceStep, json_ready
+from sealing.rules import Msg, Text, TraceStep, joined, json_ready
 
 # --- vocabularies ---------------------------------------------------------------------------------
 
@@ -225,7 +225,6 @@ def shown_of(facts: QueryFacts, record_ids: Iterable[Any]) -> list[str]:
     return [str(by_id.get(i, i)) for i in record_ids]
 
 
-SEMICOLON = Msg("Q.semicolon", "{first}；{then}", "{first}; {then}")
 NONE = Msg("Q.none", "（无）", "none")
 
 
@@ -234,10 +233,7 @@ def semicolons(items: Iterable[Any]) -> Text | str:
     items = list(items)
     if not items:
         return ""
-    text = items[0]
-    for item in items[1:]:
-        text = SEMICOLON(first=text, then=item)
-    return text
+    return joined(items)
 
 
 def purpose_text(purpose: str) -> Text:

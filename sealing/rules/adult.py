@@ -30,6 +30,7 @@ from .facts import (
     sentence_text,
     statutory_max_text,
 )
+from .kernel import joined
 from .policy import Policy
 
 PAPER = "论文：成年人轻微犯罪记录附条件封存（2025）"
@@ -141,7 +142,6 @@ CHARGE_NO_MAX = Msg("A-CAT.no_max", "罪名“{name}”未记录法定最高刑"
                     '"{name}" has no statutory maximum recorded')
 CHARGE_NO_MAX_MONTHS = Msg("A-CAT.no_max_months", "罪名“{name}”未记录法定最高刑期（月）",
                            '"{name}" has no term (in months) recorded for its statutory maximum')
-NOTES = Msg("A-CAT.notes", "{first}；{rest}", "{first}; {rest}")
 
 
 def _missing_charge_facts(charges, policy) -> tuple[list[str], list[Text]]:
@@ -161,10 +161,7 @@ def _missing_charge_facts(charges, policy) -> tuple[list[str], list[Text]]:
 
 def _joined_notes(notes: list[Text]) -> Text:
     """The notes one after the other, separated by "；" ("; " in English)."""
-    text = notes[-1]
-    for note in reversed(notes[:-1]):
-        text = NOTES(first=note, rest=text)
-    return text
+    return joined(notes)
 
 
 LEVEL_EXEMPTED = Msg("A-CAT.exempted", "免予刑事处罚，属轻于有期徒刑的处理",

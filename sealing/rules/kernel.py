@@ -33,6 +33,7 @@ __all__ = [
     "without_text",
     "check_unique",
     "is_int",
+    "joined",
     "json_ready",
     "optional_bool",
     "optional_count",
@@ -111,6 +112,11 @@ class Text:
 
     def render(self, template: Any, date: Any, sep: str) -> str:
         """`template(msg)` gives the words of a Msg in the language wanted, `date(day or None)` a date."""
+        if self.key == JOIN:
+            return template(MESSAGES[self.params["sep"]]).join(
+                item.render(template, date, sep) if isinstance(item, Text) else str(item)
+                for item in self.params["items"])
+
         def value(item: Any) -> str:
             if isinstance(item, Text):
                 return item.render(template, date, sep)
@@ -139,6 +145,16 @@ class Text:
 
 UNKNOWN_DATE = Msg("date.unknown", "（未知）", "(unknown)")
 LIST_SEP = Msg("list.sep", "、", ", ")
+SEMICOLON = Msg("list.semicolon", "；", "; ")
+JOIN = "list.join"  # a Text of phrases one after the other (`joined`); not a Msg of its own
+
+
+def joined(items: Iterable[Any], sep: Msg = SEMICOLON) -> Text:
+    """Phrases (Texts or data strings) one after the other, separated by ``sep`` (a Msg without parameters):
+    flat however many there are (a chain of nested Texts would be as deep as the list is long)."""
+    if sep.key not in MESSAGES or _fields(sep.zh):
+        raise ValueError(f"{sep.key} is not a separator")
+    return Text(JOIN, {"items": list(items), "sep": sep.key})
 
 
 @dataclass(frozen=True)
