@@ -116,7 +116,8 @@ def enter(case, clerk, number, verifier=None):
 
 def comparable(decision: dict) -> dict:
     return {k: v for k, v in decision.items() if k not in {"id", "as_of"}} | {
-        "trace": [{k: v for k, v in step.items() if k != "facts"} for step in decision["trace"]]
+        # the web app's stored steps carry their codes (``text``), which the command leaves out (without_text)
+        "trace": [{k: v for k, v in step.items() if k not in {"facts", "text"}} for step in decision["trace"]]
     }
 
 
