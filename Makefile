@@ -25,8 +25,10 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Refresh the translation catalogues after changing strings (needs GNU gettext).
+# makemessages does not read the rules' trace sentences (Msg(code, chinese, english)): trace_messages writes them
 messages: install
 	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=staticfiles
+	FENGCUN_DEV=1 $(BIN)/python manage.py trace_messages --write
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 # Benchmarks (not part of `make test`): PostgreSQL, each data set in a database of its own (bench/RESULTS.md).
