@@ -354,7 +354,10 @@ class AccessLogFilterForm(forms.Form):
         if data["agency"]:
             reads = reads.filter(user__agency_id=data["agency"])
         if data["case"].strip():
-            reads = reads.filter(record__case__case_number=data["case"].strip())
+            # a read of one record copy names its case through the copy, a reviewer's read of a person's records
+            # (no single copy) through the defendant
+            number = data["case"].strip()
+            reads = reads.filter(Q(record__case__case_number=number) | Q(defendant__case__case_number=number))
         if data["permit"].strip():
             reads = reads.filter(permit__reference=data["permit"].strip())
         if data["action"]:
@@ -395,10 +398,13 @@ def _with_volume_findings(user, rows) -> list:
 
 
 def _record_cell(read) -> str:
-    """A record copy as people name it: the case number and the agency holding the copy."""
-    if not read.record_id:
-        return "—"
-    return f"{read.record.case.case_number} · {read.record.holding_agency.name}"
+    """A record copy as people name it: the case number and the agency holding the copy; a read of a person's
+    records as a whole (a reviewer's), the case number."""
+    if read.record_id:
+        return f"{read.record.case.case_number} · {read.record.holding_agency.name}"
+    if read.defendant_id:
+        return read.defendant.case.case_number
+    return "—"
 
 
 ACCESS_LOG_COLUMNS = (
@@ -421,7 +427,7 @@ def access_log(request):
     form = AccessLogFilterForm(request.GET or None)
     sorting = listing.Sorting(request.GET, ACCESS_LOG_SORTS, default="-at")
     filtered = form.apply(console.access_log_for(user))
-    reads = sorting.apply(filtered).select_related("user__agency", "record__case", "record__holding_agency", "permit")
+    reads = sorting.apply(filtered).select_related("user__agency", "record__case", "record__holding_agency", "defendant__case", "permit")
     if listing.export_format(request):
         return listing.export_response(request, what="access-log", title=_("Access log"),
                                        columns=ACCESS_LOG_COLUMNS, queryset=reads,

@@ -164,6 +164,22 @@ def test_the_auditor_reads_every_read_and_pages_by_keyset(cast, others, auditor,
     assert client.get(reverse("oversight:access_log"), {"since": "2026-06-02", "until": "2026-06-01"}).status_code == 200
 
 
+def test_a_reviewers_read_of_a_persons_records_is_found_by_its_case_number(cast, others, auditor, client, world):  # noqa: F811
+    """A reviewer's read names no single copy, only the defendant: the case-number filter finds it through the
+    defendant, and the record column names the case."""
+    record, _x_reads, _y_read = _reads(cast, others, world)
+    defendant = world[0].sealing_file.defendant
+    reviewed = AccessLog.objects.create(user=others.police_clerk_x, defendant=defendant,
+                                        action=AccessAction.REVIEWED, reference="CX-2026-000009")
+    client.force_login(auditor)
+    page = client.get(reverse("oversight:access_log"), {"case": defendant.case.case_number}).content.decode()
+    assert f'data-read="{reviewed.pk}"' in page
+    row = page.split(f'data-read="{reviewed.pk}"')[1].split("</tr>")[0]
+    assert defendant.case.case_number in row
+    other = client.get(reverse("oversight:access_log"), {"case": "（2099）粤0104刑初1号"}).content.decode()
+    assert 'data-read="' not in other
+
+
 def test_the_access_log_period_runs_from_beijing_midnight_to_midnight(cast, others, client, world):  # noqa: F811
     record, x_reads, _y_read = _reads(cast, others, world)
     before, first, last = x_reads
