@@ -1,13 +1,12 @@
 """How decisions are shown: labels and colours for the trace's outcomes, the trace's sentences in the
 reader's language (display only, no law here)."""
-import datetime as dt
 import re
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import get_language, pgettext
 
-from .rules.kernel import JOIN, LIST_SEP, MESSAGES, UNKNOWN_DATE
+from .rules.kernel import LIST_SEP, MESSAGES, UNKNOWN_DATE, Text
 
 OUTCOME_LABELS = {
     "juvenile": _("juvenile regime"),
@@ -58,21 +57,10 @@ def _words(msg) -> str:
 
 
 def _text(data: dict) -> str:
-    if data["key"] == JOIN:
-        return _words(MESSAGES[data["params"]["sep"]]).join(
-            _text(item) if isinstance(item, dict) and "key" in item else str(item) for item in data["params"]["items"])
-
-    def value(item) -> str:
-        if isinstance(item, dict) and "key" in item:
-            return _text(item)
-        if isinstance(item, dict) and "date" in item:
-            return date_format(dt.date.fromisoformat(item["date"]), "DATE_FORMAT")
-        if isinstance(item, list):
-            return _words(LIST_SEP).join(value(x) for x in item)
-        if item is None:
-            return _words(UNKNOWN_DATE)
-        return str(item)
-    return _words(MESSAGES[data["key"]]).format(**{k: value(v) for k, v in (data.get("params") or {}).items()})
+    """A stored ``text`` rendered by the kernel's own renderer with the active language's words and dates."""
+    def date(day) -> str:
+        return _words(UNKNOWN_DATE) if day is None else date_format(day, "DATE_FORMAT")
+    return Text.from_dict(data).render(_words, date, _words(LIST_SEP))
 
 
 # The English templates count in the plural ("{months} months"); Chinese has no plural. One of a unit reads

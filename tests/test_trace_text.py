@@ -156,7 +156,8 @@ def test_a_files_reasons_read_in_the_pages_language(cast, login, settings, langu
     assert not file.hidden
     client = login(cast.clerk_a)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    page = client.get(reverse("sealing:file_detail", args=[file.pk])).content.decode()
+    with translation.override(None):  # the request activates the page's language: not left behind for later tests
+        page = client.get(reverse("sealing:file_detail", args=[file.pk])).content.decode()
     trace = file.decision["trace"]
     assert trace and all("text" in step for step in trace)
     with translation.override(language):

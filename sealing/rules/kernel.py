@@ -130,6 +130,21 @@ class Text:
     def zh(self) -> str:
         return self.render(lambda msg: msg.zh, zh, LIST_SEP.zh)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "Text":
+        """The Text a `to_dict` wrote (a stored step's ``text``); KeyError for a code no Msg defines."""
+        def value(item: Any) -> Any:
+            if isinstance(item, dict) and "key" in item:
+                return cls.from_dict(item)
+            if isinstance(item, dict) and "date" in item:
+                return dt.date.fromisoformat(item["date"])
+            if isinstance(item, list):
+                return [value(x) for x in item]
+            return item
+        if data["key"] != JOIN and data["key"] not in MESSAGES:
+            raise KeyError(data["key"])
+        return cls(data["key"], {k: value(v) for k, v in (data.get("params") or {}).items()})
+
     def to_dict(self) -> dict:
         """JSON: nested phrases as {"key", "params"}, dates as {"date": ISO}, an unknown date as null."""
         def value(item: Any) -> Any:
