@@ -353,13 +353,12 @@ class AccessLogFilterForm(forms.Form):
             reads = reads.filter(user__username=data["user"].strip())
         if data["agency"]:
             reads = reads.filter(user__agency_id=data["agency"])
-        if data["case"].strip():
+        if data["case"]:  # CharField strips
             # a read of one record copy names its case through the copy, a reviewer's read of a person's records
             # (no single copy) through the defendant
-            number = data["case"].strip()
-            reads = reads.filter(Q(record__case__case_number=number) | Q(defendant__case__case_number=number))
-        if data["permit"].strip():
-            reads = reads.filter(permit__reference=data["permit"].strip())
+            reads = reads.filter(Q(record__case__case_number=data["case"]) | Q(defendant__case__case_number=data["case"]))
+        if data["permit"]:
+            reads = reads.filter(permit__reference=data["permit"])
         if data["action"]:
             reads = reads.filter(action=data["action"])
         # bounds as moments (Beijing midnight), so the index on ``at`` serves the range
@@ -394,6 +393,7 @@ def _with_volume_findings(user, rows) -> list:
         row.volume_finding = volume.get(row.user_id)
         row.reference_shown = presentation.access_reference(row.reference)
         row.reason_shown = presentation.access_reason(row.reason)
+        row.record_shown = _record_cell(row)
     return rows
 
 

@@ -6,7 +6,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import get_language, pgettext
 
-from .rules.kernel import LIST_SEP, MESSAGES, UNKNOWN_DATE, Text
+from .rules.kernel import LIST_SEP, UNKNOWN_DATE, Text
 
 OUTCOME_LABELS = {
     "juvenile": _("juvenile regime"),
@@ -72,25 +72,30 @@ def _english(sentence: str) -> str:
     return ONE_OF_A_UNIT.sub(r"1 \1", sentence)
 
 
-def step_message(step: dict) -> str:
-    """A stored trace step's sentence in the reader's language, rendered from its code and parameters
-    (``text``); a step stored before the codes existed, or whose code is no longer known, reads its Chinese
-    ``message`` as the engine wrote it."""
+def _sentence(step: dict) -> tuple[str, str | None]:
+    """A stored step's sentence and its language: rendered from its code and parameters (``text``) in the
+    reader's language (None: the page's); a step stored before the codes existed, or whose code is no longer
+    known, reads its Chinese ``message`` as the engine wrote it ("zh-Hans")."""
     text = step.get("text")
     if isinstance(text, dict):
         try:
             sentence = _text(text)
-            return _english(sentence) if (get_language() or "").startswith("en") else sentence
         except (KeyError, ValueError, TypeError, IndexError):
             pass
-    return step.get("message", "")
+        else:
+            return (_english(sentence) if (get_language() or "").startswith("en") else sentence), None
+    return step.get("message", ""), "zh-Hans"
+
+
+def step_message(step: dict) -> str:
+    """A stored trace step's sentence in the reader's language (`_sentence`)."""
+    return _sentence(step)[0]
 
 
 def message_lang(step: dict) -> str | None:
     """The language of what `step_message` gives: None when it follows the page, "zh-Hans" for a stored
     Chinese sentence."""
-    text = step.get("text")
-    return None if isinstance(text, dict) and text.get("key") in MESSAGES else "zh-Hans"
+    return _sentence(step)[1]
 
 
 def trace_rows(decision: dict, *, masked: bool = False) -> list[dict]:
@@ -100,8 +105,11 @@ def trace_rows(decision: dict, *, masked: bool = False) -> list[dict]:
     for step in decision.get("trace", []):
         outcome = step.get("outcome", "")
         style = "danger" if outcome in NEGATIVE else "warning" if outcome in WARNING else "success"
-        shown = {"rule": step.get("rule", ""), "source": step.get("source", "")} if masked else {
-            **step, "message": step_message(step), "message_lang": message_lang(step)}
+        if masked:
+            shown = {"rule": step.get("rule", ""), "source": step.get("source", "")}
+        else:
+            message, lang = _sentence(step)
+            shown = {**step, "message": message, "message_lang": lang}
         rows.append({**shown, "label": OUTCOME_LABELS.get(outcome, outcome), "style": style})
     return rows
 

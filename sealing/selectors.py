@@ -554,13 +554,14 @@ def copies_to_seal(user, today: dt.date) -> "DeadlineSummary":
             pending.append(due)
     overdue = sum(1 for s in states.values() if s.state == "overdue")
     due_today = sum(1 for day in pending if day == today)
-    if more:
+
+    def at_least(n: int) -> int | str:
         # more rows than the queue shows: the figures are those of its first rows (the oldest seal dates, where
         # the passed deadlines are), so "at least" — written as the capped counts are ("57+")
-        return DeadlineSummary(count=capped_count(queue), overdue=f"{overdue}+" if overdue else 0,
-                               due_today=f"{due_today}+" if due_today else 0,
-                               next_due=min((day for day in pending if day >= today), default=None))
-    return DeadlineSummary(count=len(files), overdue=overdue, due_today=due_today,
+        return f"{n}+" if more and n else n
+
+    return DeadlineSummary(count=capped_count(queue) if more else len(files), overdue=at_least(overdue),
+                           due_today=at_least(due_today),
                            next_due=min((day for day in pending if day >= today), default=None))
 
 

@@ -22,7 +22,7 @@ from .models import (
 )
 from . import disclosure, notices, permissions
 from .policy import current_policy_version
-from .rules import CaseFacts, Event, Sentence, evaluate
+from .rules import CaseFacts, Event, Sentence, evaluate, without_text
 from .rules.files import ADULT_GROUNDS, JUVENILE_GROUNDS, next_change
 
 PERSON_FIELDS = ("name", "id_number", "birth_date")
@@ -411,10 +411,7 @@ def _seal_and_notify(file, *, as_of, user, writes) -> None:
 def _comparable(decision: dict) -> dict:
     """A decision without what does not make it another one: the date it was computed on and the steps' codes
     (``text``: the same sentences as ``message``)."""
-    data = {k: v for k, v in decision.items() if k != "as_of"}
-    if isinstance(data.get("trace"), list):
-        data["trace"] = [{k: v for k, v in step.items() if k != "text"} for step in data["trace"]]
-    return data
+    return {k: v for k, v in without_text(decision).items() if k != "as_of"}
 
 
 def _same_decision(stored: dict, fresh: dict) -> bool:

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 
 LOCALES = {"zh_Hans": "zh", "en": "en"}
+TRACE_COMMENT = "trace message (sealing/trace_catalogue.py)"
 
 
 def messages() -> dict:
@@ -21,6 +22,11 @@ def messages() -> dict:
     from sealing.rules.kernel import MESSAGES
 
     return dict(MESSAGES)
+
+
+def _entries(wanted: dict) -> set[tuple[str, str]]:
+    """The (context, msgid) of each trace sentence: what the catalogues must hold, and all of theirs they may."""
+    return {(msg.key, msg.en) for msg in wanted.values()}
 
 
 def _catalogue(locale: str) -> Path:
@@ -33,6 +39,7 @@ def differences() -> list[str]:
 
     found = []
     wanted = messages()
+    current = _entries(wanted)
     for locale, attribute in LOCALES.items():
         po = polib.pofile(str(_catalogue(locale)))
         entries = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
@@ -42,14 +49,11 @@ def differences() -> list[str]:
                 found.append(f"{locale}: {key} is missing")
             elif entry.msgstr != getattr(msg, attribute):
                 found.append(f"{locale}: {key} reads {entry.msgstr!r}, the rules {getattr(msg, attribute)!r}")
-        current = {(msg.key, msg.en) for msg in wanted.values()}
         for (context, msgid), entry in entries.items():
             if entry.comment == TRACE_COMMENT and (context, msgid) not in current:
                 found.append(f"{locale}: {context} ({msgid!r}) is no longer a message of the rules")
     return found
 
-
-TRACE_COMMENT = "trace message (sealing/trace_catalogue.py)"
 
 
 def write() -> int:
@@ -58,10 +62,10 @@ def write() -> int:
 
     changed = 0
     wanted = messages()
+    current = _entries(wanted)
     for locale, attribute in LOCALES.items():
         path = _catalogue(locale)
         po = polib.pofile(str(path), wrapwidth=0)
-        current = {(msg.key, msg.en) for msg in wanted.values()}
         for entry in list(po):
             if entry.comment == TRACE_COMMENT and (entry.msgctxt, entry.msgid) not in current:
                 po.remove(entry)
