@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import AbstractUser, Group
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -134,3 +135,55 @@ class PasswordHistory(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Role(Group):
+    """A role group (accounts/roles.py) as the administrator sees it: by its name in words, not its code."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self):
+        from .roles import role_label
+
+        return role_label(self.name)
+
+
+# The login records of django-axes, as the system administrator reads them: named in words (axes names its rows in
+# English: "Access Log for … @ …"). Proxies: the rows stay axes's own.
+
+class LoginAttempt(AccessAttempt):
+    """The failures counted against a user name and address; deleting it lifts the lockout."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("failed-login count")
+        verbose_name_plural = _("failed-login counts")
+
+    def __str__(self):
+        return _("%(username)s from %(address)s") % {"username": self.username or "—",
+                                                     "address": self.ip_address or "—"}
+
+
+class LoginFailure(AccessFailureLog):
+    class Meta:
+        proxy = True
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+
+    def __str__(self):
+        return _("%(username)s from %(address)s") % {"username": self.username or "—",
+                                                     "address": self.ip_address or "—"}
+
+
+class LoginSession(AccessLog):
+    class Meta:
+        proxy = True
+        verbose_name = _("login")
+        verbose_name_plural = _("logins")
+
+    def __str__(self):
+        return _("%(username)s from %(address)s") % {"username": self.username or "—",
+                                                     "address": self.ip_address or "—"}

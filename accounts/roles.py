@@ -28,6 +28,63 @@ ROLE_LABELS = {
 }
 ADMINISTRATIVE_ROLES = (POLICY_ADMIN, AUDITOR, SYSTEM_ADMIN)
 
+
+def role_label(name: str) -> str:
+    """A role group's name in words (the stored name is the role's code); a group made by hand keeps its name."""
+    return str(ROLE_LABELS.get(name, name))
+
+
+# A model's own permissions (Django names them "Can add case" in English when it creates them) in words.
+DEFAULT_ACTIONS = {
+    "add": _("add %(model)s"),
+    "change": _("change %(model)s"),
+    "delete": _("delete %(model)s"),
+    "view": _("view %(model)s"),
+}
+
+
+def assignable_permissions():
+    """The permissions a role or a user may be given: those of the project's own models, not of their internal
+    tables (django-axes's login records are given through the proxies of accounts.models). Django's and the
+    libraries' own tables are the business of no role."""
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+    from common.models import SerialCounter
+
+    def internal(model) -> bool:
+        # a history table, a many-to-many table, the per-object grants (written by the services, not given to a
+        # role) and the serial-number counter
+        return (model._meta.auto_created or hasattr(model, "instance_type") or model is SerialCounter
+                or issubclass(model, (UserObjectPermissionBase, GroupObjectPermissionBase)))
+
+    models = [model for label in PROJECT_APPS for model in apps.get_app_config(label).get_models()
+              if not internal(model)]
+    types = ContentType.objects.get_for_models(*models, for_concrete_models=False).values()
+    return Permission.objects.filter(content_type__in=types).select_related("content_type")
+
+
+PROJECT_APPS = ("common", "audit", "accounts", "sealing", "queries", "oversight")
+
+
+def permission_label(permission) -> str:
+    """A permission in the reader's language: "app · model · what it allows". The stored ``name`` is English (a
+    model's own permissions) or the msgid of the model's Meta.permissions, translated here."""
+    from django.utils.translation import gettext
+
+    model = permission.content_type.model_class()
+    if model is None:  # a model removed since: its permission is left over
+        return f"{permission.content_type.app_label}.{permission.codename}"
+    meta = model._meta
+    action, _sep, model_name = permission.codename.partition("_")
+    if action in DEFAULT_ACTIONS and model_name == meta.model_name:
+        what = DEFAULT_ACTIONS[action] % {"model": meta.verbose_name}
+    else:
+        what = gettext(permission.name)
+    return f"{meta.app_config.verbose_name} · {meta.verbose_name} · {what}"
+
 # app_label.codename; permissions of apps not yet built are skipped until they exist.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CLERK: [
@@ -71,8 +128,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_user", "accounts.add_user", "accounts.change_user",
         "accounts.view_agency", "accounts.add_agency", "accounts.change_agency",
         "accounts.view_region", "accounts.add_region", "accounts.change_region",
-        "auth.view_group",
-        "axes.view_accessattempt", "axes.delete_accessattempt", "axes.view_accessfailurelog",
+        "accounts.view_role",
+        "accounts.view_loginattempt", "accounts.delete_loginattempt", "accounts.view_loginfailure",
     ],
 }
 

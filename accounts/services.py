@@ -62,3 +62,22 @@ def unlock(usernames) -> int:
     from axes.utils import reset
 
     return sum(reset(username=name) for name in usernames)
+
+
+@transaction.atomic
+def reset_second_factor(users, *, actor) -> int:
+    """A user who lost the phone enrols again: their authenticator devices go and their sessions end, so the
+    next login asks for a new enrolment (accounts/views.py). One audit entry per user; the number of users."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from audit.models import AuditKind
+    from audit.services import record_security_event
+
+    users = list(users)
+    for user in users:
+        removed, _per_model = TOTPDevice.objects.filter(user=user).delete()
+        record_security_event(AuditKind.ACCOUNT_CHANGE, actor=actor, obj=user,
+                              detail={"second_factor_reset": True, "devices": removed})
+    end_sessions([user.pk for user in users])
+    return len(users)
+

@@ -1,10 +1,15 @@
 """Admin pieces shared by the apps."""
 import dataclasses
+import datetime as dt
 
 from django.contrib import admin
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 
@@ -20,8 +25,29 @@ def hidden_history_fields(model, excluded) -> set[str]:
     return hidden
 
 
+def history_value(value):
+    """A value of a history page's change in words: nothing as a dash (simple-history writes "None", and an empty
+    link "Deleted user (pk=None)"), a yes/no, a date and time in the reader's format and time zone."""
+    if isinstance(value, list):
+        return [history_value(item) for item in value]
+    if value is None or value == "" or (isinstance(value, DeletedObject) and value.pk is None):
+        return "—"
+    if isinstance(value, DeletedObject):
+        return _("deleted %(thing)s") % {"thing": value.model._meta.verbose_name}
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return date_format(value, "DATE_FORMAT")
+    return value
+
+
 class _GatedContextHelper(HistoricalRecordContextHelper):
     hidden: set = set()
+
+    def prepare_delta_change_value(self, change, value):
+        return history_value(super().prepare_delta_change_value(change, value))
 
     def context_for_delta_changes(self, delta):
         shown = [change for change in delta.changes if change.field not in self.hidden]

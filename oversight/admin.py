@@ -22,8 +22,9 @@ class FindingAdmin(HistoryAdmin):
     list_filter = ("rule", "source", "state", "triage")
     list_select_related = ("agency",)
     search_fields = ("serial",)
-    # a complaint's text may name people: it is read on the supervisor's page, not here
-    exclude = ("complainant", "description", "facts")
+    # a complaint's text may name people: it is read on the supervisor's page, not here; the cause key is the
+    # scan's internal handle (rule:kind:id), which the rule, the agency and the links already say in words
+    exclude = ("complainant", "description", "facts", "key")
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Finding._meta.fields if f.name not in self.exclude]

@@ -52,6 +52,7 @@ ALLOWED_WORDS = {
     "clerk_a", "reviewer_a", "clerk_b", "supervisor_x", "supervisor_y", "police_x", "court_sup", "policy_admin",
     "auditor", "root",  # usernames of the test world: data, not words of the interface
     "True", "False",  # the alt text of the admin's yes/no icons: written in English by Django itself
+    "Control", "Command", "Mac",  # the keys named by Django's own Chinese help of a multiple choice ("按住 Control …")
     "RuntimeError",  # the test world's sweep failure: the exception's class, a technical message for the administrator
 }
 
@@ -194,7 +195,7 @@ def raw_codes(text: str, vocabulary: set[str], *, chinese: bool) -> list[str]:
 
 # An identifier printed in capitals with hyphens is shown on purpose, as the law and the documents print it: a
 # rule id (J-COVER, A-UNSEAL-HIDDEN), a serial number (FCTZ-2026-000001), a legal-basis code (MPL-62), UTF-8.
-IDENTIFIER = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+")
+IDENTIFIER = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|[0-9a-f]{32,}")  # … and a digest (the audit chain's hashes)
 
 
 def stray_english(text: str) -> list[str]:

@@ -92,14 +92,14 @@ def test_an_administrator_unlocks_a_user_in_the_admin(client, cast, django_user_
     assert attempt(client, "clerk_a", DEMO_PASSWORD).status_code == 302
 
 
-def test_the_axes_admin_lists_the_attempts_and_deleting_one_unlocks(client, cast, django_user_model):
+def test_the_lockout_admin_lists_the_attempts_and_deleting_one_unlocks(client, cast, django_user_model):
     fail(client, "clerk_a", 5)
     admin = django_user_model.objects.create_superuser("root", "", "Adm1n-pass-2026")
     client.force_login(admin)
-    page = client.get(reverse("admin:axes_accessattempt_changelist"), REMOTE_ADDR="10.0.0.5")
+    page = client.get(reverse("admin:accounts_loginattempt_changelist"), REMOTE_ADDR="10.0.0.5")
     assert page.status_code == 200 and "clerk_a" in page.content.decode()
     pk = AccessAttempt.objects.get(username="clerk_a").pk
-    client.post(reverse("admin:axes_accessattempt_delete", args=[pk]), {"post": "yes"}, REMOTE_ADDR="10.0.0.5")
+    client.post(reverse("admin:accounts_loginattempt_delete", args=[pk]), {"post": "yes"}, REMOTE_ADDR="10.0.0.5")
     client.post(reverse("logout"))
     assert attempt(client, "clerk_a", DEMO_PASSWORD).status_code == 302
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.factories import UserFactory
 from accounts.roles import AUDITOR, CLERK, POLICY_ADMIN, ROLE_PERMISSIONS, SYSTEM_ADMIN, ensure_role_groups
 
-ACCOUNT_PERMS = {"accounts.add_user", "accounts.change_user", "accounts.view_user", "auth.view_group"}
+ACCOUNT_PERMS = {"accounts.add_user", "accounts.change_user", "accounts.view_user", "accounts.view_role"}
 CONTENT_PAGES = ["sealing:case_list", "sealing:record_list", "sealing:work_queue", "sealing:notice_inbox",
                  "queries:request_list", "oversight:console", "oversight:finding_list"]
 
