@@ -96,3 +96,6 @@ class VersionedPolicyAdmin(HistoryAdmin):
         obj.created_by = request.user
         obj._change_reason = obj.note or "new policy version"
         super().save_model(request, obj, form, change)
+
+
+from . import admin_schedules  # noqa: E402,F401  (the scheduled tasks' admin, in place of django-celery-beat's)
