@@ -69,20 +69,31 @@ def assignable_permissions():
 PROJECT_APPS = ("common", "audit", "accounts", "sealing", "queries", "oversight")
 
 
+def permission_what(app_label: str, codename: str, name: str = "") -> str | None:
+    """What a permission allows, in the reader's language ("添加案件"; a Meta.permissions entry by its stored
+    name, which is the msgid), or None when its model is gone and it has no name."""
+    from django.apps import apps
+    from django.utils.translation import gettext
+
+    action, _sep, model_name = codename.partition("_")
+    if action in DEFAULT_ACTIONS:
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            model = None
+        if model is not None:
+            return DEFAULT_ACTIONS[action] % {"model": model._meta.verbose_name}
+    return gettext(name) if name else None
+
+
 def permission_label(permission) -> str:
     """A permission in the reader's language: "app · model · what it allows". The stored ``name`` is English (a
     model's own permissions) or the msgid of the model's Meta.permissions, translated here."""
-    from django.utils.translation import gettext
-
     model = permission.content_type.model_class()
     if model is None:  # a model removed since: its permission is left over
         return f"{permission.content_type.app_label}.{permission.codename}"
     meta = model._meta
-    action, _sep, model_name = permission.codename.partition("_")
-    if action in DEFAULT_ACTIONS and model_name == meta.model_name:
-        what = DEFAULT_ACTIONS[action] % {"model": meta.verbose_name}
-    else:
-        what = gettext(permission.name)
+    what = permission_what(meta.app_label, permission.codename, permission.name)
     return f"{meta.app_config.verbose_name} · {meta.verbose_name} · {what}"
 
 # app_label.codename; permissions of apps not yet built are skipped until they exist.

@@ -50,6 +50,9 @@ DETAIL_LABELS = {
     "code": _("code"),
     "name": _("name"),
     "active": _("in force"),
+    # a lost phone's reset (accounts.services.reset_second_factor)
+    "second_factor_reset": _("authenticator app reset"),
+    "devices": _("devices removed"),
     # key rotation (rotate_field_keys)
     "values": _("values re-encrypted"),
     "keys": _("keys configured"),
@@ -90,14 +93,6 @@ EXPORT_LABELS = {
     "access-log": _("Access log"),
     "query-requests": _("Query requests"),
 }
-
-PERMISSION_ACTIONS = {
-    "view": _("view %(model)s"),
-    "add": _("add %(model)s"),
-    "change": _("change %(model)s"),
-    "delete": _("delete %(model)s"),
-}
-
 
 # --- pieces ---------------------------------------------------------------------------------------------------
 
@@ -192,13 +187,19 @@ def _role(name):
 
 
 def _permission(code):
-    """app_label.codename of a model's own permission (sealing.view_charge → 查看罪名); any other as stored."""
+    """app_label.codename in words (sealing.view_charge → 查看罪名, accounts.roles.permission_what); one that no
+    longer exists as stored."""
+    from django.contrib.auth.models import Permission
+
+    from accounts.roles import permission_what
+
     app_label, _dot, codename = str(code).partition(".")
-    action, _sep, model_name = codename.partition("_")
-    model = _model(f"{app_label}.{model_name}") if action in PERMISSION_ACTIONS and model_name else None
-    if model is None:
-        return english(code)
-    return PERMISSION_ACTIONS[action] % {"model": model._meta.verbose_name}
+    what = permission_what(app_label, codename) if codename else None
+    if what is None and codename:  # a Meta.permissions entry: by its stored name
+        name = Permission.objects.filter(content_type__app_label=app_label, codename=codename).values_list(
+            "name", flat=True).first() or ""
+        what = permission_what(app_label, codename, name)
+    return what if what is not None else english(code)
 
 
 def _export(what):

@@ -14,12 +14,12 @@ answered 200 the visible text is taken: the text outside <script> and <style>, t
   other Chinese text: the Chinese data of the world — names, agencies, case numbers, charges — is not a
   translation and may be shown).
 
-One exception, kept honest and marked in the page itself: the decision trace's messages and its sources (the
-reasons the rules write as Chinese sentences today, sealing/rules and queries/rules, shown through
-sealing.presentation.trace_rows) and the text of official documents that stays Chinese by law are rendered
-inside an element with ``lang="zh-Hans"`` — which also tells a screen reader their language. The English check
-skips those elements and only those; likewise the Chinese check skips an element marked ``lang="en"`` (the
-language switch names English in English). Rendering the trace from codes and parameters is later work.
+One exception, kept honest and marked in the page itself: the legal sources the decision trace cites, a step
+stored before the trace had codes (sealing.presentation.step_message) and the text of official documents that
+stays Chinese by law are rendered inside an element with ``lang="zh-Hans"`` — which also tells a screen reader
+their language. The English check skips those elements and only those; likewise the Chinese check skips an
+element marked ``lang="en"`` (the language switch names English in English; a browser's self-description, a code
+with no label yet).
 """
 from __future__ import annotations
 
@@ -58,9 +58,9 @@ ALLOWED_WORDS = {
 
 # Pages not read yet, each a known gap to close (issue 18), not an exception to the rule: none left.
 KNOWN_GAPS: tuple = ()
-# The superuser's admin shows the third-party apps (axes, otp_totp, django_celery_beat, auth's permission names
-# as stored in English) in its menu on every page: its admin is not read yet; the policy administrator's is.
-ADMIN_READERS = {"clerk_a", "reviewer_a", "supervisor_x", "policy_admin"}
+# Whose admin pages are read too: the superuser's is the whole admin, with the roles and permissions, the login
+# lockout's records, the schedules and the audit trail (the system administrator's and the auditor's pages).
+ADMIN_READERS = {"clerk_a", "reviewer_a", "supervisor_x", "policy_admin", "superuser"}
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 SHOWN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
@@ -297,8 +297,8 @@ def test_every_page_speaks_the_users_language(world, client, who, language):  # 
 
 
 def test_the_admins_history_shows_a_changed_choice_by_its_label(world, client):  # noqa: F811
-    """The superuser's admin is not walked yet (KNOWN_GAPS above); its history list of a decided request, whose
-    status and decision changed, still shows labels and translated reasons, never the stored codes."""
+    """The superuser's history list of a decided request, whose status and decision changed, shows labels and
+    translated reasons, never the stored codes."""
     from django.urls import reverse
     from django.utils import translation
 

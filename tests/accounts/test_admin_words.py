@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.factories import UserFactory
 from accounts.models import LoginAttempt, Role
-from accounts.roles import CLERK, SYSTEM_ADMIN, assignable_permissions, ensure_role_groups, permission_label
+from accounts.roles import AUDITOR, CLERK, SYSTEM_ADMIN, assignable_permissions, ensure_role_groups, permission_label
 from audit.models import AuditEntry, AuditKind
 from tests.test_every_word_translated import visible_text
 
@@ -100,6 +100,9 @@ def test_a_lost_phone_is_reset_by_another_administrator(client, sysadmin, cast):
     assert type(reviewer).objects.get(pk=reviewer.pk).session_generation == generation + 1
     entry = AuditEntry.objects.filter(kind=AuditKind.ACCOUNT_CHANGE, object_id=str(reviewer.pk)).latest("seq")
     assert entry.detail["second_factor_reset"] is True and entry.actor_username == "sysadmin"
+    client.force_login(UserFactory(username="auditor", agency=None, roles=[AUDITOR], is_staff=True))
+    trail = _page(client, reverse("admin:audit_auditentry_change", args=[entry.seq]))
+    assert "身份验证器已重置" in trail and "second_factor" not in trail
 
 
 def test_the_lockout_is_read_in_words_and_lifted_by_the_system_administrator(client, sysadmin):

@@ -124,7 +124,7 @@ def test_the_hashes_are_identifiers_and_the_admin_stays_read_only(reader, cast):
     assert AuditEntryAdmin.show_full_result_count is False
 
 
-def test_the_presentation_reads_values_in_words():
+def test_the_presentation_reads_values_in_words(db):
     with translation.override("en"):
         assert presentation.plain(None) == "—" and presentation.plain(True) == "yes"
         assert str(presentation.plain([1, 2])) == "1, 2"
