@@ -2,6 +2,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import ReadOnlyPasswordHashWidget, UserChangeForm
@@ -43,7 +44,16 @@ def _m2m_formfield(db_field, kwargs):
         kwargs["form_class"] = PermissionsField
     elif db_field.name == "groups":
         kwargs["form_class"] = RolesField
+        kwargs["label"] = _("roles")
+        kwargs["widget"] = FilteredSelectMultiple(_("roles"), is_stacked=False)  # the two boxes' titles
+        kwargs["help_text"] = _("The user holds every permission of each role given here.")
     return kwargs
+
+
+def _permission_lines(permissions):
+    """Permissions shown read-only, one a line, in words, in the order of their labels."""
+    labels = sorted(permission_label(p) for p in permissions)
+    return format_html_join("", "<div>{}</div>", ((label,) for label in labels)) or "—"
 
 
 class PasswordSetWidget(ReadOnlyPasswordHashWidget):
@@ -111,7 +121,7 @@ class UserAdmin(BaseUserAdmin, HistoryAdmin):
     GUARDED = ("is_superuser", "user_permissions")
     OWN = ("groups", "user_permissions", "is_staff", "is_superuser", "is_active")
     # A relation shown read-only is listed in words by these (Django's own would print the stored names).
-    SHOWN_READ_ONLY = {"groups": "role_list", "user_permissions": "permission_list"}
+    SHOWN_READ_ONLY = {"groups": "roles", "user_permissions": "permission_list"}
 
     def get_queryset(self, request):
         from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -128,10 +138,13 @@ class UserAdmin(BaseUserAdmin, HistoryAdmin):
         return fields
 
     def get_readonly_fields(self, request, obj=None):
-        return [self.SHOWN_READ_ONLY.get(f, f) for f in self._read_only(request, obj)]
+        shown = [self.SHOWN_READ_ONLY.get(f, f) for f in self._read_only(request, obj)]
+        return shown + [name for name in self.SHOWN_READ_ONLY.values() if name not in shown]
 
     def get_fieldsets(self, request, obj=None):
         read_only = set(self._read_only(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            read_only |= set(self.SHOWN_READ_ONLY)  # a reader who may only view: every field is read-only
         swapped = []
         for name, options in super().get_fieldsets(request, obj):
             fields = [self.SHOWN_READ_ONLY[f] if f in read_only and f in self.SHOWN_READ_ONLY else f
@@ -144,20 +157,15 @@ class UserAdmin(BaseUserAdmin, HistoryAdmin):
 
     @admin.display(description=_("roles"))
     def roles(self, obj):
-        return "、".join(role_label(group.name) for group in obj.groups.all()) or "—"
+        return "、".join(role_label(group.name) for group in obj.groups.all()) if obj and obj.pk else "—"
 
     @admin.display(description=_("authenticator app"), boolean=True)
     def second_factor(self, obj):
         return getattr(obj, "enrolled", False)
 
-    @admin.display(description=_("roles"))
-    def role_list(self, obj):
-        return "、".join(role_label(group.name) for group in obj.groups.all()) if obj else "—"
-
     @admin.display(description=_("user permissions"))
     def permission_list(self, obj):
-        perms = obj.user_permissions.select_related("content_type") if obj else []
-        return format_html_join("", "<div>{}</div>", ((permission_label(p),) for p in perms)) or "—"
+        return _permission_lines(obj.user_permissions.select_related("content_type") if obj else [])
 
     @admin.action(description=_("Unlock the login of the selected users"), permissions=["change"])
     def unlock_login(self, request, queryset):
@@ -202,11 +210,17 @@ class RoleAdmin(BaseGroupAdmin):
         return obj is not None and obj.name in ROLE_LABELS
 
     def get_fields(self, request, obj=None):
-        # a role's name is its code (the permissions and the pages look it up): it is shown in words, not renamed
-        return ("role_name", "permissions") if self._built_in(obj) else ("name", "permissions")
+        # a role's name is its code (the permissions and the pages look it up): it is shown in words, not renamed;
+        # a reader who may only view sees the permissions listed in words (Django's would print them in English)
+        permissions = "permissions" if self.has_change_permission(request, obj) else "permission_list"
+        return ("role_name" if self._built_in(obj) else "name", permissions)
 
     def get_readonly_fields(self, request, obj=None):
-        return ("role_name",) if self._built_in(obj) else ()
+        return ("role_name", "permission_list")
+
+    @admin.display(description=_("permissions"))
+    def permission_list(self, obj):
+        return _permission_lines(obj.permissions.select_related("content_type") if obj else [])
 
     @admin.display(description=_("role"))
     def role_name(self, obj):
@@ -240,6 +254,9 @@ class _LoginRecordAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a record of what happened; only a failed-login count is deleted, to lift a lockout
+
     @admin.display(description=_("browser"))
     def browser(self, obj):
         # the browser's own self-description, as it sent it: data in English, marked so
@@ -251,6 +268,9 @@ class LoginAttemptAdmin(_LoginRecordAdmin):
     list_display = ("attempt_time", "username", "ip_address", "failures_since_start", "locked")
     fields = ("username", "ip_address", "attempt_time", "failures_since_start", "locked", "browser")
     readonly_fields = fields
+
+    def has_delete_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
 
     @admin.display(description=_("locked out"), boolean=True)
     def locked(self, obj):
@@ -270,18 +290,12 @@ class LoginFailureAdmin(_LoginRecordAdmin):
     fields = ("username", "ip_address", "attempt_time", "locked_out", "browser")
     readonly_fields = fields
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(LoginSession)
 class LoginSessionAdmin(_LoginRecordAdmin):
     list_display = ("attempt_time", "logout_time", "username", "ip_address")
     fields = ("username", "ip_address", "attempt_time", "logout_time", "browser")
     readonly_fields = fields
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- second factor: reset from the user list, not edited by hand ---------------------------------------------------

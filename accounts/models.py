@@ -154,7 +154,15 @@ class Role(Group):
 # The login records of django-axes, as the system administrator reads them: named in words (axes names its rows in
 # English: "Access Log for … @ …"). Proxies: the rows stay axes's own.
 
-class LoginAttempt(AccessAttempt):
+class LoginRecordName:
+    """Each login record is named by the user name tried and the address it came from."""
+
+    def __str__(self):
+        return _("%(username)s from %(address)s") % {"username": self.username or "—",
+                                                     "address": self.ip_address or "—"}
+
+
+class LoginAttempt(LoginRecordName, AccessAttempt):
     """The failures counted against a user name and address; deleting it lifts the lockout."""
 
     class Meta:
@@ -162,28 +170,17 @@ class LoginAttempt(AccessAttempt):
         verbose_name = _("failed-login count")
         verbose_name_plural = _("failed-login counts")
 
-    def __str__(self):
-        return _("%(username)s from %(address)s") % {"username": self.username or "—",
-                                                     "address": self.ip_address or "—"}
 
-
-class LoginFailure(AccessFailureLog):
+class LoginFailure(LoginRecordName, AccessFailureLog):
     class Meta:
         proxy = True
         verbose_name = _("failed login")
         verbose_name_plural = _("failed logins")
 
-    def __str__(self):
-        return _("%(username)s from %(address)s") % {"username": self.username or "—",
-                                                     "address": self.ip_address or "—"}
 
-
-class LoginSession(AccessLog):
+class LoginSession(LoginRecordName, AccessLog):
     class Meta:
         proxy = True
         verbose_name = _("login")
         verbose_name_plural = _("logins")
 
-    def __str__(self):
-        return _("%(username)s from %(address)s") % {"username": self.username or "—",
-                                                     "address": self.ip_address or "—"}

@@ -92,8 +92,10 @@ def load(cases_per_district: int = 150, seed: int = 20261123, today: dt.date | N
         for kind, kind_slug, pattern in AGENCY_KINDS:
             agency = AgencyFactory(name=pattern.format(d=district), kind=kind, region=region)
             for role in ROLES:
+                # the administrative roles work in the admin: the policy administrator's catalogues and policies,
+                # the auditor's audit trail (docs/security.md 8.1.5.2)
                 user = UserFactory(username=_usernames(slug, kind_slug, role), agency=agency, roles=[role],
-                                   is_staff=role == POLICY_ADMIN)
+                                   is_staff=role in (POLICY_ADMIN, AUDITOR))
                 if role == CLERK:
                     clerks[(code, kind)] = user
     charges = {c.name: c for c in Charge.objects.filter(name__in=MICRO + LIGHT + SERIOUS + EXCLUDED)}

@@ -422,6 +422,43 @@ def _codes_differ(stored: dict, fresh: dict) -> bool:
     return [step.get("text") for step in stored.get("trace", [])] != [step.get("text") for step in fresh["trace"]]
 
 
+def _lacks_codes(decision) -> bool:
+    return any("text" not in step for step in (decision or {}).get("trace", []))
+
+
+def add_trace_codes(*, batch_size: int = 500) -> tuple[int, int]:
+    """Give the traces stored before their sentences had codes (sealing/rules/kernel.py, Msg) their codes, so that
+    the pages show them in the reader's language. Each such file's decision is computed again from its facts, under
+    its policy version, as of the day it was decided; where that gives the same decision, its trace is replaced
+    quietly, as evaluate_file does (no history row: the decision did not change). A file whose facts changed since
+    is left as it is: its next evaluation writes the new decision, with its history. Returns (files given their
+    codes, files left)."""
+    given = left = 0
+    last_pk = 0
+    policies: dict = {}
+    while True:
+        with transaction.atomic():
+            chunk = list(SealingFile.objects.select_for_update().filter(pk__gt=last_pk).order_by("pk")
+                         .select_related("defendant__case", "defendant__person", "policy")[:batch_size])
+            if not chunk:
+                return given, left
+            last_pk = chunk[-1].pk
+            todo = [f for f in chunk if _lacks_codes(f.decision)]
+            facts = facts_for_many([f.defendant for f in todo]) if todo else {}
+            for file in todo:
+                if file.policy_id is None or file.evaluated_as_of is None:
+                    left += 1
+                    continue
+                if file.policy_id not in policies:
+                    policies[file.policy_id] = file.policy.to_policy()
+                fresh = evaluate(facts[file.defendant_id], policies[file.policy_id], file.evaluated_as_of).to_dict()
+                if file.status == fresh["status"] and _same_decision(file.decision, fresh):
+                    SealingFile.objects.filter(pk=file.pk).update(decision={**file.decision, "trace": fresh["trace"]})
+                    given += 1
+                else:
+                    left += 1
+
+
 def open_copies_to_seal(file, agency_id) -> list[Record]:
     """The agency's unsealed copies among those the file covers (disclosure.covered_records)."""
     if agency_id is None:

@@ -38,8 +38,9 @@ from tests.test_sealed_walk import _admin_urls, _urls, world  # noqa: F401  (wor
 ROOT = Path(__file__).resolve().parent.parent
 
 # Roles that between them see every page: the clerk's and the reviewer's desks, supervision, the policy
-# administrator's admin pages, and the superuser's whole admin.
-ROLES = ["clerk_a", "reviewer_a", "supervisor_x", "policy_admin", "superuser"]
+# administrator's and the system administrator's admin pages (what they may only view is shown read-only), and the
+# superuser's whole admin.
+ROLES = ["clerk_a", "reviewer_a", "supervisor_x", "policy_admin", "system_admin", "superuser"]
 LANGUAGES = ["zh-hans", "en"]
 
 # English words a Chinese page may show, each for a reason. Matched whole and case-sensitively.
@@ -49,7 +50,7 @@ ALLOWED_WORDS = {
     "Google", "Authenticator", "Microsoft", "FreeOTP",  # authenticator apps named on the second-factor page
     "TOTP",  # the one-time-password standard the apps are set up with
     "Django",  # the admin's product name in its header
-    "clerk_a", "reviewer_a", "clerk_b", "supervisor_x", "supervisor_y", "police_x", "court_sup", "policy_admin",
+    "clerk_a", "reviewer_a", "clerk_b", "supervisor_x", "supervisor_y", "police_x", "court_sup", "policy_admin", "sysadmin",
     "auditor", "root",  # usernames of the test world: data, not words of the interface
     "True", "False",  # the alt text of the admin's yes/no icons: written in English by Django itself
     "Control", "Command", "Mac",  # the keys named by Django's own Chinese help of a multiple choice ("按住 Control …")
@@ -60,7 +61,7 @@ ALLOWED_WORDS = {
 KNOWN_GAPS: tuple = ()
 # Whose admin pages are read too: the superuser's is the whole admin, with the roles and permissions, the login
 # lockout's records, the schedules and the audit trail (the system administrator's and the auditor's pages).
-ADMIN_READERS = {"clerk_a", "reviewer_a", "supervisor_x", "policy_admin", "superuser"}
+ADMIN_READERS = {"clerk_a", "reviewer_a", "supervisor_x", "policy_admin", "system_admin", "superuser"}
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 SHOWN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")

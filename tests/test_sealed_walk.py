@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.factories import AgencyFactory, UserFactory
 from accounts.models import Agency
-from accounts.roles import AUDITOR, CLERK, POLICY_ADMIN, REVIEWER, SUPERVISOR
+from accounts.roles import AUDITOR, CLERK, POLICY_ADMIN, REVIEWER, SUPERVISOR, SYSTEM_ADMIN
 from sealing import services
 from sealing.identity import make_id_number
 from sealing.models import AccessAction, AccessLog, RecordKind
@@ -99,6 +99,7 @@ def world(cast):
         "court_supervisor": UserFactory(username="court_sup", agency=cast.agency_a, roles=[SUPERVISOR]),
         "policy_admin": UserFactory(username="policy_admin", agency=None, roles=[POLICY_ADMIN], is_staff=True),
         "auditor": UserFactory(username="auditor", agency=cast.procuratorate_x, roles=[AUDITOR]),
+        "system_admin": UserFactory(username="sysadmin", agency=None, roles=[SYSTEM_ADMIN], is_staff=True),
         "superuser": UserFactory(username="root", agency=None, roles=[], is_staff=True, is_superuser=True),
     }
     w = World(cast=cast, case=case, record=record, police_record=police_record, file=file, id_number=id_number,
@@ -402,7 +403,7 @@ def _assert_tells_nothing(w, who, url, response):
 
 
 ROLES = ["clerk_a", "reviewer_a", "clerk_b", "supervisor_x", "supervisor_y", "police_x", "court_supervisor",
-         "policy_admin", "auditor", "superuser"]
+         "policy_admin", "auditor", "system_admin", "superuser"]
 
 
 @pytest.mark.parametrize("who", ROLES)

@@ -4,6 +4,7 @@ translation catalogues hold both (sealing/trace_catalogue.py)."""
 import datetime as dt
 import random
 import re
+from io import StringIO
 
 import pytest
 from django.utils import translation
@@ -189,6 +190,35 @@ def test_a_trace_stored_before_the_codes_gains_them_quietly_on_its_next_evaluati
     file.refresh_from_db()
     assert file.decision["trace"] == coded  # the same sentences, with their codes
     assert file.history.count() == history  # not a change of the decision: no history row
+
+@pytest.mark.django_db
+def test_add_trace_codes_gives_old_traces_their_codes_and_leaves_a_changed_file(cast):
+    from django.core.management import call_command
+
+    from sealing.models import SealingFile
+    from tests.cast import defendant_data, enter_case
+
+    first, _ = enter_case(cast.clerk_a, defendants=[defendant_data()])
+    second, _ = enter_case(cast.clerk_a, "（2024）粤0104刑初2号", defendants=[defendant_data(name="李四", serial=2)])
+    files = [case.defendants.get().sealing_file for case in (first, second)]
+    coded = {f.pk: f.decision["trace"] for f in files}
+    for f in files:
+        old = [{k: v for k, v in step.items() if k != "text"} for step in f.decision["trace"]]
+        SealingFile.objects.filter(pk=f.pk).update(decision={**f.decision, "trace": old})
+    # the second file's facts changed since its decision (its charge taken off), not evaluated yet
+    changed = files[1]
+    changed.defendant.charges.clear()
+    history = {f.pk: f.history.count() for f in files}
+    out = StringIO()
+    call_command("add_trace_codes", "--batch-size", "1", stdout=out)
+    assert "1 files given" in out.getvalue() and "1 left" in out.getvalue()
+    kept, left = (SealingFile.objects.get(pk=f.pk) for f in files)
+    assert kept.decision["trace"] == coded[kept.pk]  # the same sentences, with their codes
+    assert all("text" not in step for step in left.decision["trace"])  # left for its next evaluation
+    assert {f.pk: f.history.count() for f in files} == history  # no history row
+    call_command("add_trace_codes", stdout=StringIO())  # again: nothing more to do
+    assert SealingFile.objects.get(pk=kept.pk).decision["trace"] == coded[kept.pk]
+
 
 # --- the query engine ---------------------------------------------------------------------------
 
