@@ -8,6 +8,7 @@ from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 
 from common.forms import ModelMultipleChoiceField
 
+from . import selectors
 from .casenumber import CaseNumberError, parse_case_number
 from .disclosure import BREAK_GLASS_MIN_REASON, masked_label
 from .identity import IdNumberError, parse_id_number
@@ -185,7 +186,11 @@ class DefendantForm(forms.Form):
     # the page carries no list of the catalogue, and the choices are posted as ids, as a <select> posts them
     charges = ModelMultipleChoiceField(
         label=_("charges"), queryset=Charge.objects.order_by("chapter", "article"), widget=forms.MultipleHiddenInput,
+        required=False,  # required in clean(): a charge may come typed instead (charges_typed)
     )
+    # the picker's search box, posted as typed: a charge named there in full ("盗窃罪", "盗窃" or its article) is
+    # chosen too, so a clerk without JavaScript, or who saves before choosing from the list, loses nothing
+    charges_typed = forms.CharField(label=_("charges"), required=False, max_length=200)
     disposition = forms.ChoiceField(label=_("disposition"), choices=Disposition.choices)
     sentence_kind = forms.ChoiceField(
         label=_("principal sentence"), choices=[("", "—")] + list(SentenceKind.choices), required=False
@@ -223,7 +228,9 @@ class DefendantForm(forms.Form):
         else the initial ones (a defendant being edited)."""
         if self.is_bound:
             self.errors  # noqa: B018  (validates the form: its charges are read once, by the field)
-            return list(self.cleaned_data.get("charges") or ()) if hasattr(self, "cleaned_data") else []
+            if not hasattr(self, "cleaned_data"):
+                return []
+            return list(self.cleaned_data.get("charges") or getattr(self, "chosen", ()))
         initial = self.get_initial_for_field(self.fields["charges"], "charges") or ()
         if all(isinstance(charge, Charge) for charge in initial):
             return list(initial)
@@ -240,10 +247,25 @@ class DefendantForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        self._clean_charges(data)
         self._clean_identity(data)
         self._clean_sentence(data)
         self._clean_dates(data)
         return data
+
+    def _clean_charges(self, data):
+        typed = data.pop("charges_typed", "") or ""
+        if "charges" in self.errors:
+            return
+        chosen = list(data.get("charges") or ())
+        found, unknown = selectors.charges_named(typed)
+        chosen += [charge for charge in found if charge.pk not in {c.pk for c in chosen}]
+        data["charges"] = self.chosen = chosen  # kept for the chips when an error below drops the field's data
+        for name in unknown:
+            self.add_error("charges", _("No single charge of the catalogue is named “%(name)s”: type more of its "
+                                        "name or its article, and choose it from the list.") % {"name": name})
+        if not chosen and not unknown:
+            self.add_error("charges", self.fields["charges"].error_messages["required"])
 
     def _clean_identity(self, data):
         if "id_number" not in data or "birth_date" in self.errors:

@@ -6,6 +6,7 @@ object permissions carry the exceptions (another agency's user on a joint case, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db.models import Case as Cases, Q, QuerySet, Value, When
 
@@ -132,6 +133,26 @@ def matching_charges(term: str, limit: int = CHARGE_MATCHES) -> list[Charge]:
     matches = (Charge.objects.filter(Q(name__icontains=term) | by_article).annotate(rank=rank)
                .order_by("rank", *Charge._meta.ordering))
     return list(matches.only("pk", "name", "article_zh")[:limit])
+
+
+TYPED_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+def charges_named(typed: str) -> tuple[list[Charge], list[str]]:
+    """The charges named in a typed text (names or articles, separated by commas or 、): each one whose name, its
+    name without 罪, or its article matches exactly, or that is the only match. Returns (charges, the names that
+    named none or several)."""
+    found, unknown = [], []
+    for name in (part.strip() for part in TYPED_SEPARATORS.split(typed or "")):
+        if not name:
+            continue
+        matches = matching_charges(name, limit=2)
+        exact = [c for c in matches if c.rank <= 1]
+        if exact or len(matches) == 1:
+            found.append((exact or matches)[0])
+        else:
+            unknown.append(name)
+    return found, unknown
 
 
 def charges_by_pk(values) -> dict[int, Charge]:

@@ -321,5 +321,7 @@ def charge_list(request):
 def charge_search(request):
     """The charge picker's matches for what was typed (an htmx partial): at most a short list, never the whole
     catalogue. The catalogue is the public law, no sealed data."""
-    term = SearchForm(request.GET).term()
+    # the box is named after its defendant block (d-0-charges_typed): its value is what was typed
+    typed = next((value for key, value in request.GET.items() if key == "q" or key.endswith("charges_typed")), "")
+    term = SearchForm({"q": typed}).term()
     return render(request, "sealing/_charge_options.html", {"charges": selectors.matching_charges(term), "term": term})

@@ -119,3 +119,31 @@ def test_charge_picker_keeps_the_chosen_charge_through_an_error(page, log_in, ca
     defendant = Case.objects.get().defendants.get()
     assert [c.name for c in defendant.charges.all()] == ["盗窃罪"] and defendant.person.name == "赵大伟"
     assert violations(page) == []
+
+
+def test_without_javascript_a_clerk_enters_a_case_by_typing_its_charge(browser, live_server, cast, transactional_db):
+    """The picker's search needs JavaScript; without it the clerk types the charge in full and saves."""
+    from tests.e2e.conftest import log_in_on
+
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        log_in_on(page, "clerk_a", DEMO_PASSWORD)
+        page.goto("/cases/new/")
+        page.fill("#id_case_number", "（2024）粤0104刑初91号")
+        page.fill("#id_offense_date", "2024-01-10")
+        prefix = "#id_defendants-0-"
+        page.fill(prefix + "name", "赵大伟")
+        page.fill(prefix + "id_number", make_id_number("440104", dt.date(1990, 8, 20), 12))
+        page.fill(prefix + "charges", "抢劫")  # the picker's box: a name in full, without 罪
+        page.select_option(prefix + "disposition", "sentenced")
+        page.select_option(prefix + "sentence_kind", "fixed_term")
+        page.fill(prefix + "sentence_months", "48")
+        page.fill(prefix + "judgment_effective_date", "2024-06-01")
+        page.click("text=保存案件")
+        page.wait_for_selector("[data-testid=defendants]")
+        assert "抢劫罪" in page.inner_text("[data-testid=defendants]")
+        assert list(Case.objects.get().defendants.get().charges.values_list("name", flat=True)) == ["抢劫罪"]
+    finally:
+        context.close()

@@ -140,8 +140,39 @@ def test_a_block_without_charges_says_so_on_the_picker(cast, login):
     data["defendants-0-charges"] = []
     response = login(cast.clerk_a).post(URL, data)
     assert field_errors(response, 0)["charges"]
-    assert 'id="id_defendants-0-charges" name="q" class="form-control form-control-sm is-invalid"' in \
-        response.content.decode()
+    assert 'id="id_defendants-0-charges" name="defendants-0-charges_typed" value="" maxlength="200" ' \
+        'class="form-control form-control-sm is-invalid"' in response.content.decode()
+
+
+# --- charges typed in full (no JavaScript, or saved before choosing from the list) --------------------------
+
+def test_the_box_searches_under_its_own_name(cast, login):
+    found = options(login(cast.clerk_a).get(SEARCH, {"defendants-1-charges_typed": "264"}))
+    assert found == [(str(pk("盗窃罪")), "盗窃罪")]
+
+
+def test_charges_typed_in_full_are_chosen_when_the_case_is_saved(cast, login):
+    data = post_data()
+    data["defendants-0-charges"] = []
+    data["defendants-0-charges_typed"] = "盗窃、 234"  # a name without 罪, an article
+    response = login(cast.clerk_a).post(URL, data)
+    assert response.status_code == 302, field_errors(response, 0)
+    from sealing.models import Defendant
+
+    names = set(Defendant.objects.get().charges.values_list("name", flat=True))
+    assert names == {"盗窃罪", "故意伤害罪"}
+
+
+def test_a_typed_name_that_names_no_single_charge_is_an_error_and_the_chosen_ones_stay(cast, login):
+    data = post_data()
+    data["defendants-0-charges"] = [str(pk("抢劫罪"))]
+    data["defendants-0-charges_typed"] = "盗窃罪，罪"  # one charge, then a word in hundreds of names
+    response = login(cast.clerk_a).post(URL, data)
+    errors = field_errors(response, 0)["charges"]
+    assert len(errors) == 1 and "“罪”" in errors[0]
+    assert sorted(chips(response, "defendants-0")) == sorted([pk("抢劫罪"), pk("盗窃罪")])
+    assert 'value="盗窃罪，罪"' in response.content.decode()  # what was typed is kept to be corrected
+    assert nothing_saved()
 
 
 def test_the_edit_page_shows_the_defendants_charges_as_chips(cast, login):
