@@ -438,7 +438,7 @@ def add_trace_codes(*, batch_size: int = 500) -> tuple[int, int]:
     policies: dict = {}
     while True:
         with transaction.atomic():
-            chunk = list(SealingFile.objects.select_for_update().filter(pk__gt=last_pk).order_by("pk")
+            chunk = list(SealingFile.objects.select_for_update(of=("self",)).filter(pk__gt=last_pk).order_by("pk")
                          .select_related("defendant__case", "defendant__person", "policy")[:batch_size])
             if not chunk:
                 return given, left
