@@ -15,17 +15,35 @@ SUPERUSER = "bench_superuser"
 
 @dataclass(frozen=True)
 class Page:
+    """A page and its reference. ``target_ms`` bounds its p95; ``versus_admin``: the p95 must also not exceed the
+    reference's; ``at_every_size``: the target holds at each data size (a page whose cost does not grow with the
+    cases), not only at 1,000,000; without a target the figures are reported only."""
     name: str
     label: str
     url: str
     user: str
     admin_url: str
-    target_ms: float
+    target_ms: float | None
+    versus_admin: bool = True
+    at_every_size: bool = False
+
+    def target(self) -> str | None:
+        if self.target_ms is None:
+            return None
+        return f"≤ {self.target_ms:.0f} ms" + (" and ≤ admin" if self.versus_admin else "")
+
+    def met(self, mine: dict, theirs: dict) -> bool | None:
+        if self.target_ms is None:
+            return None
+        return mine["p95"] <= self.target_ms and (not self.versus_admin or mine["p95"] <= theirs["p95"])
 
 
 def pages(district: str, court_id: int, police_id: int) -> list[Page]:
-    """The six pages of the issue, for the first generated district (its court's clerk and reviewer, its police
-    clerk) and the provincial procuratorate's supervisor (the console over the whole province)."""
+    """The six pages of issue 16, for the first generated district (its court's clerk and reviewer, its police
+    clerk) and the provincial procuratorate's supervisor (the console over the whole province); then issue 18's:
+    the new-case form with the whole charge catalogue behind its picker (≤ 300 ms, against the stock admin's
+    defendant form, which lists every charge), the picker's search as a clerk types, and each role's home page
+    (its work list), reported against the admin's index."""
     court = f"g{district}_court"
     police = f"g{district}_police"
     return [
@@ -40,7 +58,17 @@ def pages(district: str, court_id: int, police_id: int) -> list[Page]:
         Page("reviewer_queue", "reviewer queue", "/queries/", f"{court}_reviewer",
              f"/bench-admin/queries/queryrequest/?agency__id__exact={court_id}", 150),
         Page("console", "supervision console (province)", "/oversight/console/", "g440000_procuratorate_supervisor",
-             "/bench-admin/oversight/finding/?state__exact=open", 500),
+             "/bench-admin/oversight/finding/?state__exact=open", 500, versus_admin=False),
+        Page("case_entry", "new case form", "/cases/new/", f"{court}_clerk", "/bench-admin/sealing/defendant/add/",
+             300, versus_admin=False, at_every_size=True),
+        Page("charge_search", "charge picker search (\"盗窃\")", "/cases/charges/search/?q=%E7%9B%97%E7%AA%83",
+             f"{court}_clerk", "/bench-admin/sealing/charge/?q=%E7%9B%97%E7%AA%83", None),
+        Page("home_police_clerk", "home page (police clerk's work list)", "/", f"{police}_clerk", "/bench-admin/",
+             None),
+        Page("home_reviewer", "home page (court reviewer's work list)", "/", f"{court}_reviewer", "/bench-admin/",
+             None),
+        Page("home_supervisor", "home page (district supervisor's work list)", "/",
+             f"g{district}_procuratorate_supervisor", "/bench-admin/", None),
     ]
 
 

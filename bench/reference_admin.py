@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from oversight.models import Finding
 from queries.models import QueryRequest
-from sealing.models import Case, Record, SealingFile, SealingNotice
+from sealing.models import Case, Charge, Defendant, Record, SealingFile, SealingNotice
 
 site = admin.AdminSite(name="bench_admin")
 
@@ -45,3 +45,16 @@ class QueryRequestAdmin(admin.ModelAdmin):
 class FindingAdmin(admin.ModelAdmin):
     list_display = ("serial", "rule", "agency", "detected_on", "state")
     list_filter = ("state",)
+
+
+@admin.register(Defendant, site=site)
+class DefendantAdmin(admin.ModelAdmin):
+    """The new-case form's reference: the stock form of a defendant, whose charges are the whole catalogue in one
+    multiple select (what the picker replaced); the case and the person by id, as no form lists them all."""
+    raw_id_fields = ("case", "person")
+
+
+@admin.register(Charge, site=site)
+class ChargeAdmin(admin.ModelAdmin):
+    list_display = ("name", "article")
+    search_fields = ("name",)

@@ -1,4 +1,4 @@
-"""`make bench` / `make bench-quick`: every figure of issue 16 beside its reference measured in the same run,
+"""`make bench` / `make bench-quick`: every figure of issues 16 and 18 beside its reference measured in the same run,
 written to bench/results.json (method and results: bench/RESULTS.md).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/fengcun python bench/run.py [--quick] [--reuse]
@@ -9,7 +9,8 @@ the supervision scan. Then, in this process:
 
 1. pages: the clerk's case list, records list, work queue, notice inbox, reviewer queue and the supervision
    console, each ``--requests`` times interleaved with the stock admin changelist of the same model and
-   filter (bench/pages.py): p50/p95 of both, at each size;
+   filter (bench/pages.py): p50/p95 of both, at each size; then issue 18's new-case form (≤ 300 ms), the charge
+   picker's search and each role's home page, against the stock admin's forms, search and index;
 2. the sweep (database ``<name>_bench_sweep``): ``--sweep-files`` due files swept by ``manage.py sweep`` in a
    child process while the case list of the court's clerk is timed (against the same page idle before), the
    child's peak memory (VmHWM, bench/peak.py), then the same writes in hand-written SQL (bench/sweep.py) over as many files due the
@@ -157,15 +158,10 @@ def page_figures(size: int, requests: int, results: Results, budget: float | Non
         if mine["n"] < requests:
             print(f"  {page.label}: {mine['n']} requests of each in the budget of {budget:.0f} s", flush=True)
         results.add(f"{page.label} p50 at {size:,} cases", mine["p50"], "ms", reference=theirs["p50"])
-        if page.name == "console":
-            met = mine["p95"] <= page.target_ms
-            target = f"≤ {page.target_ms:.0f} ms"
-        else:
-            met = mine["p95"] <= page.target_ms and mine["p95"] <= theirs["p95"]
-            target = f"≤ {page.target_ms:.0f} ms and ≤ admin"
+        # issue 16's list targets are for 1,000,000 cases; the console's and the form's hold at every size
+        judged = size >= 1_000_000 or page.at_every_size or not page.versus_admin
         results.add(f"{page.label} p95 at {size:,} cases", mine["p95"], "ms", reference=theirs["p95"],
-                    target=target if size >= 1_000_000 or page.name == "console" else None,
-                    met=met if size >= 1_000_000 or page.name == "console" else None)
+                    target=page.target() if judged else None, met=page.met(mine, theirs) if judged else None)
     return figures
 
 
