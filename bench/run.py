@@ -1,5 +1,5 @@
-"""`make bench` / `make bench-quick`: every figure of issues 16 and 18 beside its reference measured in the same run,
-written to bench/results.json (method and results: bench/RESULTS.md).
+"""`make bench` / `make bench-quick`: every figure of issues 16 and 18 beside its reference measured in the same
+run, written to bench/results.json (method and results: bench/RESULTS.md).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/fengcun python bench/run.py [--quick] [--reuse]
 
