@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import SUPERVISOR
+from audit import selectors as audit_selectors
 from common.selectors import worker_status
 from oversight import selectors as oversight_selectors
 from queries import selectors as query_selectors
@@ -16,10 +17,12 @@ from sealing import selectors as sealing_selectors
 def work_groups(user, today):
     """The work list by field of work, each item from the app that owns it (its ``work_items``); a group the
     user's roles do not reach is left out."""
-    groups = [(_("Sealing"), sealing_selectors.work_items(user, today)),
-              (_("Query desk"), query_selectors.work_items(user, today)),
-              (_("Supervision"), oversight_selectors.work_items(user, today))]
-    return [{"title": title, "items": items} for title, items in groups if items]
+    groups = [(_("Sealing"), sealing_selectors.work_items(user, today), True),
+              (_("Query desk"), query_selectors.work_items(user, today), True),
+              (_("Supervision"), oversight_selectors.work_items(user, today), True),
+              # counts to review, no deadlines: the group shows no deadline columns
+              (_("Audit"), audit_selectors.work_items(user, today), False)]
+    return [{"title": title, "items": items, "deadlines": deadlines} for title, items, deadlines in groups if items]
 
 
 def _actions(user):
