@@ -112,6 +112,13 @@ class User(AbstractUser):
         # Chinese order: family name first, no space
         return f"{self.last_name}{self.first_name}".strip() or self.username
 
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        # the admin greets by the short name: the whole name, as the app does, not the given name alone
+        return self.display_name
+
     def has_role(self, role: str) -> bool:
         return self.groups.filter(name=role).exists()
 

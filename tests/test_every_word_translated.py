@@ -49,7 +49,6 @@ ALLOWED_WORDS = {
     "pdf", "csv", "xlsx",  # the extension of a file name (申请.pdf, 案件.csv)
     "Google", "Authenticator", "Microsoft", "FreeOTP",  # authenticator apps named on the second-factor page
     "TOTP",  # the one-time-password standard the apps are set up with
-    "Django",  # the admin's product name in its header
     "clerk_a", "reviewer_a", "clerk_b", "supervisor_x", "supervisor_y", "police_x", "court_sup", "policy_admin", "sysadmin",
     "auditor", "root",  # usernames of the test world: data, not words of the interface
     "True", "False",  # the alt text of the admin's yes/no icons: written in English by Django itself

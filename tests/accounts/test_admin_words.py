@@ -123,3 +123,13 @@ def test_the_lockout_is_read_in_words_and_lifted_by_the_system_administrator(cli
     with translation.override(None):  # django-axes's own pages are gone: the records are read here only
         assert client.get("/admin/axes/accessattempt/").status_code == 404
         assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+
+
+def test_the_admin_is_fengcuns_and_greets_by_the_whole_name(client, sysadmin):
+    sysadmin.last_name, sysadmin.first_name = "欧阳", "明"
+    sysadmin.save()
+    client.force_login(sysadmin)
+    text = _page(client, reverse("admin:index"))
+    assert "封存系统 · 系统管理" in text and "Django" not in text
+    assert "欢迎， 欧阳明" in text or "欢迎，欧阳明" in text  # not the given name alone
+    assert "Fengcun · Administration" in _page(client, reverse("admin:index"), "en")
