@@ -164,7 +164,20 @@ def label(key: str, *, model=None, kind: str = ""):
     return capfirst(known) if known is not None else english(key)
 
 
+def _related(field, pk):
+    """A foreign key's stored id as the object it names (agency_id 7 → 越秀区人民法院), never the id itself; one
+    since deleted says so."""
+    if pk is None or pk == "":
+        return DASH
+    found = field.related_model._default_manager.filter(pk=pk).first()
+    if found is None:
+        return format_html("{}", gettext("(since deleted)"))
+    return str(found)
+
+
 def _field_value(field, value):
+    if field is not None and getattr(field, "many_to_one", False) and not isinstance(value, (bool, list, dict)):
+        return _related(field, value)
     if isinstance(value, str) and field is not None and getattr(field, "flatchoices", None):
         return dict(field.flatchoices).get(value, english(value))
     return plain(value)
@@ -203,14 +216,20 @@ def _permission(code):
 
 
 def _export(what):
+    """The page exported, by its title, and its tab by the tab's label (common.listing.export_words)."""
+    from common.listing import export_words
+
     if not isinstance(what, str):
         return plain(what)
+    words, _tab = export_words(what)
     for prefix in sorted(EXPORT_LABELS, key=len, reverse=True):
         if what == prefix:
             return EXPORT_LABELS[prefix]
         if what.startswith(prefix + "-"):
-            tab = english(what[len(prefix) + 1:])
-            return format_html(gettext("{page} ({tab})"), page=EXPORT_LABELS[prefix], tab=tab)
+            tab = what[len(prefix) + 1:]
+            named = words.tabs.get(tab) if words is not None else None
+            return format_html(gettext("{page} ({tab})"), page=EXPORT_LABELS[prefix],
+                               tab=named if named is not None else english(tab))
     return english(what)
 
 
@@ -224,19 +243,53 @@ def _moment(value):
     return formats.date_format(moment, "DATETIME_FORMAT")
 
 
-def _codes(value):
-    """Names of the page's filters or its sort: parameters of the address, shown as stored."""
+def _listed(value) -> list:
     items = value if isinstance(value, (list, tuple)) else [value]
-    return _joined(english(item) for item in items) if items and items != [""] else DASH
+    return [item for item in items if item not in ("", None)]
+
+
+def _filters(value, entry=None):
+    """The page's filters by the labels the page shows them with (the export's list, common.listing.export_words);
+    a name the list does not declare, as stored. The tab is named with the page (``what``)."""
+    from common.listing import export_words
+
+    words, _tab = export_words((entry or {}).get("what"))
+    labels = words.filters if words is not None else {}
+    items = [item for item in _listed(value) if item != "tab"]
+    if not items:
+        return DASH
+    return _joined(capfirst(labels[item]) if item in labels else english(item) for item in items)
+
+
+def _sort(value, entry=None):
+    """The order chosen, by its column's header and its direction."""
+    from common.listing import export_words
+
+    words, _tab = export_words((entry or {}).get("what"))
+    items = _listed(value)
+    if not items:
+        return DASH
+    shown = []
+    for item in items:
+        label = words.sort_label(str(item)) if words is not None else None
+        if label is None:
+            shown.append(english(item))
+        else:
+            direction = gettext("descending") if str(item).startswith("-") else gettext("ascending")
+            shown.append(format_html(gettext("{column}, {direction}"), column=capfirst(label), direction=direction))
+    return _joined(shown)
 
 
 VALUES = {
     "action": _action,
     "what": _export,
     "format": lambda value: str(value).upper() if value else DASH,
-    "filters": _codes,
-    "sort": _codes,
     "cutoff": _moment,
+}
+# values read with the rest of the entry's detail (the page the export came from names its filters and sort)
+IN_CONTEXT = {
+    "filters": _filters,
+    "sort": _sort,
 }
 LISTS = {
     "groups": _role,
@@ -244,7 +297,9 @@ LISTS = {
 }
 
 
-def value(key: str, raw, *, model=None, kind: str = ""):
+def value(key: str, raw, *, model=None, kind: str = "", entry: dict | None = None):
+    if key in IN_CONTEXT:
+        return IN_CONTEXT[key](raw, entry)
     field = _field(model, key)
     if kind == AuditKind.ACCOUNT_CHANGE and field is not None and isinstance(raw, list) and len(raw) == 2:
         # a changed account field: [before, after]
@@ -263,7 +318,7 @@ def detail(entry_detail, *, object_type_label: str = "", kind: str = ""):
     if not isinstance(entry_detail, dict):
         return plain(entry_detail)
     model = _model(object_type_label)
-    rows = ((label(key, model=model, kind=kind), value(key, raw, model=model, kind=kind))
+    rows = ((label(key, model=model, kind=kind), value(key, raw, model=model, kind=kind, entry=entry_detail))
             for key, raw in entry_detail.items())
     return format_html('<table class="audit-detail"><tbody>{}</tbody></table>',
                        format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows))

@@ -16,8 +16,8 @@ as the case export is (common/export.py neutralises formulas)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -31,8 +31,9 @@ FORMAT = "format"
 EXPORT_FORMATS = ("csv", "xlsx")
 EXPORT_MAX_ROWS = 10_000
 EXPORT_CHUNK = 500
-# parameters that say how the list is shown, not which rows: not named as filters in the audit trail
-NOT_FILTERS = {"page", FORMAT, SORT, "after"}
+# parameters that say how the list is shown, not which rows: not named as filters in the audit trail (the tab is
+# named by the export's ``what``)
+NOT_FILTERS = {"page", FORMAT, SORT, "after", "tab"}
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,52 @@ def batches(queryset: QuerySet, ids: Sequence, *, size: int = EXPORT_CHUNK) -> I
             found = _hydrate(queryset, chunk)
         by_pk = {obj.pk: obj for obj in found}
         yield [by_pk[pk] for pk in chunk if pk in by_pk]
+
+
+@dataclass(frozen=True)
+class ExportWords:
+    """How the audit trail names an export of a list in words (audit.presentation): the entry keeps the codes (the
+    filters' parameter names, the sort, the tab), the reader sees the page's own labels in their language."""
+    filters: Mapping[str, object] = field(default_factory=dict)
+    sorts: Sequence[SortKey] = ()
+    tabs: Mapping[str, object] = field(default_factory=dict)
+
+    def sort_label(self, value: str):
+        key = next((k for k in self.sorts if k.key == value.removeprefix("-")), None)
+        return None if key is None else key.label
+
+
+def labels_of(form_class) -> dict[str, object]:
+    """The fields of a form or a django-filter FilterSet class by their labels, as the page shows them."""
+    fields = getattr(form_class, "base_filters", None) or form_class.base_fields
+    return {name: f.label for name, f in fields.items() if f.label}
+
+
+# The lists whose exports the trail names in words: the export's ``what`` (before its tab) → the ExportWords beside
+# the list's view, where its filters, sorts and tabs are declared (read when an entry is shown).
+EXPORT_WORDS = {
+    "cases": "sealing.views.CASE_EXPORT_WORDS",  # the case list in the import's format (sealing.views_imports)
+    "cases-shown": "sealing.views.CASE_EXPORT_WORDS",
+    "records": "sealing.views.RECORD_EXPORT_WORDS",
+    "work-queue": "sealing.views_files.EXPORT_WORDS",
+    "notices": "sealing.views_notices.EXPORT_WORDS",
+    "query-requests": "queries.views.EXPORT_WORDS",
+    "findings": "oversight.views.EXPORT_WORDS",
+    "instruments": "oversight.views_instruments.EXPORT_WORDS",
+    "access-log": "oversight.views_console.EXPORT_WORDS",
+}
+
+
+def export_words(what: str) -> tuple[ExportWords | None, str]:
+    """The words of the list an export ``what`` came from, and its tab ("" when none)."""
+    from django.utils.module_loading import import_string
+
+    if not isinstance(what, str):
+        return None, ""
+    for prefix in sorted(EXPORT_WORDS, key=len, reverse=True):
+        if what == prefix or what.startswith(prefix + "-"):
+            return import_string(EXPORT_WORDS[prefix]), what[len(prefix) + 1:]
+    return None, ""
 
 
 def filters_named(params) -> list[str]:

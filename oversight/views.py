@@ -51,6 +51,7 @@ FINDING_SORTS = (  # the region's findings: by their unique serial, or the (regi
     listing.SortKey("serial", gettext_lazy("serial number"), ("serial",)),
     listing.SortKey("detected_on", gettext_lazy("detected on"), ("detected_on", "pk")),
 )
+EXPORT_WORDS = listing.ExportWords(filters=listing.labels_of(FindingFilterForm), sorts=FINDING_SORTS)
 
 
 def _finding_rows(findings) -> list[dict]:

@@ -371,6 +371,9 @@ class AccessLogFilterForm(forms.Form):
 
 # "when" only: the index on ``at`` serves both ways; the keyset pages follow the order chosen.
 ACCESS_LOG_SORTS = (listing.SortKey("at", gettext_lazy("when"), ("at", "pk")),)
+# the agency filter is a hidden field (set by the console's links): named by the agency of the reader
+EXPORT_WORDS = listing.ExportWords(filters={**listing.labels_of(AccessLogFilterForm),
+                                            "agency": gettext_lazy("agency of the reader")}, sorts=ACCESS_LOG_SORTS)
 
 
 def _cursor(value: str):

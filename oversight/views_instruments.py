@@ -76,6 +76,15 @@ INSTRUMENT_SORTS = (  # a region's instruments: a narrow set
     listing.SortKey("issued_on", gettext_lazy("issued on"), ("issued_on", "pk")),
     listing.SortKey("deadline", gettext_lazy("reply due"), ("deadline", "pk")),
 )
+# the list's filters (plain parameters, drawn by its template with these labels)
+FILTER_LABELS = {
+    "state": gettext_lazy("state"),
+    "kind": gettext_lazy("kind"),
+    "agency": gettext_lazy("agency addressed"),
+    "issued": gettext_lazy("issued in (month)"),
+    "escalated": gettext_lazy("reported up to my procuratorate"),
+}
+EXPORT_WORDS = listing.ExportWords(filters=FILTER_LABELS, sorts=INSTRUMENT_SORTS)
 
 
 def _addressed(row) -> str:
@@ -142,7 +151,7 @@ def instrument_list(request):
         "page": page, "rows": _rows(page, today), "proposals": proposals, "states": InstrumentState.choices, "kinds": InstrumentKind.choices,
         "state": state, "kind": kind, "escalated": request.GET.get("escalated") == "1",
         "agencies": agencies, "agency": agency, "issued": month.strftime("%Y-%m") if month else "",
-        "can_draft": permissions.can_draft_instrument(user)[0], "sorting": sorting,
+        "can_draft": permissions.can_draft_instrument(user)[0], "sorting": sorting, "labels": FILTER_LABELS,
     })
 
 

@@ -56,6 +56,9 @@ OBJECTION_SORTS = (  # one agency's objections: a narrow set
     listing.SortKey("serial", gettext_lazy("serial number"), ("serial",)),
     listing.SortKey("received", gettext_lazy("received"), ("received", "pk")),
 )
+TAB_LABELS = {"open": gettext_lazy("Awaiting review"), "decided": gettext_lazy("Decided"),
+              "objections": gettext_lazy("Objections")}
+EXPORT_WORDS = listing.ExportWords(sorts=(*REQUEST_SORTS, OBJECTION_SORTS[1]), tabs=TAB_LABELS)
 
 
 def _overdue(today):
@@ -109,7 +112,8 @@ def request_list(request):
                                        sorting=sorting)
     page = slim_page(items, request.GET.get("page"), LIST_PAGE)
     return render(request, "queries/request_list.html",
-                  {key: _overdue(today)(page), "page": page, "tab": tab, "sorting": sorting})
+                  {key: _overdue(today)(page), "page": page, "tab": tab, "sorting": sorting,
+                   "tab_labels": TAB_LABELS})
 
 
 @login_required

@@ -35,6 +35,7 @@ CASE_SORTS = (
     listing.SortKey("case_number", gettext_lazy("case number"), ("case_number", "pk")),
     listing.SortKey("created_at", gettext_lazy("entered at"), ("created_at", "pk")),  # case_agency_created
 )
+CASE_EXPORT_WORDS = listing.ExportWords(filters=listing.labels_of(CaseFilter), sorts=CASE_SORTS)
 
 
 def sorted_cases(request, filterset):
@@ -243,6 +244,7 @@ def defendant_form(request, pk, defendant_pk=None):
 RECORD_SORTS = (
     listing.SortKey("created_at", gettext_lazy("entered at"), ("created_at", "pk")),  # record_agency_created
 )
+RECORD_EXPORT_WORDS = listing.ExportWords(filters=listing.labels_of(RecordFilter), sorts=RECORD_SORTS)
 RECORD_COLUMNS = (
     listing.Column(gettext_lazy("case number"), lambda r: r.case.case_number),
     listing.Column(gettext_lazy("kind"), lambda r: r.get_kind_display()),

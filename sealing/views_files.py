@@ -24,6 +24,12 @@ from .views_notices import seal_matrix_context
 
 QUEUE_PAGE = 50
 QUEUE_TABS = ("seal", "facts", "retro", "hidden")
+TAB_LABELS = {
+    "seal": gettext_lazy("Copies to seal"),
+    "facts": gettext_lazy("Missing facts"),
+    "retro": gettext_lazy("Retroactive sweep (closed before 2013)"),
+    "hidden": gettext_lazy("Sealed files of my agency"),
+}
 # Case numbers and dates, never the masked name; the queues are one agency's files (narrow), seal_date is indexed.
 _CASE_NUMBER = listing.SortKey("case_number", gettext_lazy("case number"), ("defendant__case__case_number", "pk"))
 QUEUE_SORTS = {
@@ -32,6 +38,8 @@ QUEUE_SORTS = {
     "retro": (_CASE_NUMBER, listing.SortKey("seal_date", gettext_lazy("seal date"), ("seal_date", "pk"))),
     "hidden": (_CASE_NUMBER, listing.SortKey("seal_date", gettext_lazy("seal date"), ("seal_date", "pk"))),
 }
+EXPORT_WORDS = listing.ExportWords(sorts=tuple({k.key: k for keys in QUEUE_SORTS.values() for k in keys}.values()),
+                                   tabs=TAB_LABELS)
 
 
 @login_required
@@ -64,7 +72,8 @@ def work_queue(request):
     page = slim_page(files, request.GET.get("page"), QUEUE_PAGE)
     counts = {name: capped_count(queue) for name, queue in queues.items()}
     return render(request, "sealing/work_queue.html",
-                  {"rows": build(page), "page": page, "tab": tab, "counts": counts, "sorting": sorting})
+                  {"rows": build(page), "page": page, "tab": tab, "counts": counts, "sorting": sorting,
+                   "tab_labels": TAB_LABELS})
 
 
 def _queue_rows(user, gate, tab, files, today, *, overdue_first: bool) -> list[dict]:

@@ -30,6 +30,12 @@ from .models import SealingNotice
 PAGE_SIZE = 50
 BULK_LIMIT = 200  # notices on one confirmation page; the rest stay in the inbox for the next round
 TABS = ("inbox", "waiting", "sealed", "sent")
+TAB_LABELS = {
+    "inbox": gettext_lazy("To acknowledge and seal"),
+    "waiting": gettext_lazy("Awaiting full execution"),
+    "sealed": gettext_lazy("Sealed by my agency"),
+    "sent": gettext_lazy("Sent by my agency"),
+}
 
 
 @dataclass
@@ -69,6 +75,7 @@ NOTICE_SORTS = (
     listing.SortKey("sent_on", gettext_lazy("sent on"), ("sent_on", "pk")),
     listing.SortKey("deadline", gettext_lazy("seal the copy by"), ("deadline", "pk")),
 )
+EXPORT_WORDS = listing.ExportWords(sorts=NOTICE_SORTS, tabs=TAB_LABELS)
 
 
 @login_required
@@ -92,6 +99,7 @@ def notice_inbox(request):
     rows = _rows(user, page, today, gate)
     context = {
         "tab": tab,
+        "tab_labels": TAB_LABELS,
         "page": page,
         "rows": rows,
         "today": today,

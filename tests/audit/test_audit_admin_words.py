@@ -2,6 +2,7 @@
 keys by the field's or the event's label, yes and no, a dash for nothing; a key no label is known for is shown as
 stored, marked English; every stored value is escaped; the hashes are identifiers."""
 import datetime as dt
+import re
 
 import pytest
 from django.conf import settings
@@ -130,9 +131,49 @@ def test_the_presentation_reads_values_in_words(db):
         assert str(presentation.plain([1, 2])) == "1, 2"
         assert str(presentation.value("permissions", ["sealing.view_charge", "odd.code"])) == (
             'view charge, <span lang="en">odd.code</span>')
-        assert str(presentation.value("what", "work-queue-seal")) == 'Sealing work queue (<span lang="en">seal</span>)'
+        assert str(presentation.value("what", "work-queue-seal")) == "Sealing work queue (Copies to seal)"
+        assert str(presentation.value("what", "work-queue-odd")) == 'Sealing work queue (<span lang="en">odd</span>)'
         assert str(presentation.label("deleted", kind=AuditKind.PURGE)) == "Entries deleted"
     with translation.override("zh-hans"):
         assert str(presentation.plain([True, None])) == "是、—"
         assert str(presentation.value("action", "remove")) == "移除"
         assert str(presentation.object_type("accounts.user")) == "用户"
+
+
+def test_an_agency_changed_reads_by_its_name_never_its_id(reader, cast):
+    before, after = cast.clerk_a.agency, cast.procuratorate_x
+    cast.clerk_a.agency = after
+    cast.clerk_a.save()
+    entry = last_entry(AuditKind.ACCOUNT_CHANGE)
+    assert entry.detail == {"agency_id": [before.pk, after.pk]}
+    text = visible_text(reader(change_page(entry)))
+    assert f"{before.name} → {after.name}" in text
+    assert f"{before.pk} → {after.pk}" not in text
+    entry = services.append(AuditKind.ACCOUNT_CHANGE, obj=cast.clerk_a, at=AT, detail={"agency_id": [99999, None]})
+    text = visible_text(reader(change_page(entry)))
+    assert "（已删除） → —" in text and "99999" not in text
+
+
+@pytest.mark.parametrize("what, filters, sort, chinese", [
+    ("cases-shown", ["case_number", "year"], "-created_at", ["案号、年度", "录入时间，降序"]),
+    ("work-queue-seal", ["tab"], "seal_date", ["封存工作队列（待封存副本）", "封存日期，升序"]),
+    ("findings", ["rule", "state"], "", ["规则、状态"]),
+    ("instruments", ["agency", "escalated"], "-deadline", ["被监督单位", "降序"]),
+    ("access-log", ["agency", "since"], "at", ["查阅人所在机关", "自"]),
+    ("query-requests-objections", [], "received", ["查询申请（异议）"]),
+])
+def test_an_export_names_its_page_tab_filters_and_sort_in_words(reader, cast, what, filters, sort, chinese):
+    """An export's entry keeps the codes (the parameters' names); the auditor reads the page's own labels."""
+    detail = {"what": what, "format": "xlsx", "rows": 2, "filters": filters, **({"sort": sort} if sort else {})}
+    entry = services.append(AuditKind.EXPORT, actor=cast.clerk_a, at=AT, detail=detail)
+    html = reader(change_page(entry))
+    text = visible_text(html)
+    for words in chinese:
+        assert words in text, (words, text)
+    table = html.split('class="audit-detail"', 1)[1].split("</table>", 1)[0]
+    assert 'lang="en"' not in table  # nothing shown as stored
+    codes = {*filters, sort.removeprefix("-"), what.rsplit("-", 1)[-1]} - {""}
+    words = set(re.split(r"[\s、，（）()<>=\"/]+", visible_text("<table " + table)))
+    assert not codes & words, codes & words
+    english = visible_text(reader(change_page(entry), "en"))
+    assert "descending" in english or "ascending" in english or not sort

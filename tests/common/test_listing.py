@@ -52,4 +52,15 @@ def test_a_list_whose_own_order_is_a_key_names_it_by_default():
 
 
 def test_the_audit_names_the_filters_never_the_page_the_format_or_the_sort():
-    assert filters_named(QueryDict("id_number=1&page=2&format=csv&sort=-x&year=&tab=hidden")) == ["id_number", "tab"]
+    assert filters_named(QueryDict("id_number=1&page=2&format=csv&sort=-x&year=&tab=hidden")) == ["id_number"]
+
+
+def test_every_export_the_trail_names_has_its_words(db):
+    from common.listing import EXPORT_WORDS, ExportWords, export_words
+
+    for what in EXPORT_WORDS:
+        words, tab = export_words(what)
+        assert isinstance(words, ExportWords) and tab == "", what
+        assert all(str(label) for label in words.filters.values()), what
+        assert words.sorts or what == "cases", what
+    assert export_words("work-queue-seal")[1] == "seal" and export_words("nothing")[0] is None
